@@ -1,0 +1,181 @@
+import type { Declared } from './declared.js';
+import type { Diagnostic } from './diagnostics.js';
+import { didYouMean } from './diagnostics.js';
+import type { EntityKind, Service } from './model.js';
+
+const REF_WORDS: Partial<Record<EntityKind, string>> = {
+  Team: 'Team',
+  User: 'User',
+  Journey: 'Journey',
+  Service: 'Service',
+  SLI: 'SLI',
+  DataSource: 'DataSource',
+  AlertPolicy: 'AlertPolicy',
+  AlertCondition: 'AlertCondition',
+  AlertNotificationTarget: 'AlertNotificationTarget',
+};
+
+function where(d: Declared): string {
+  const { line, column } = d.doc.locate(d.namePath);
+  return `${d.doc.file}:${line}:${column}`;
+}
+
+/**
+ * Keeps one declaration per kind and name. An OpenSLO Service that shares its
+ * name with a nines Service yields to it; any other repeat is an error.
+ */
+export function dedupe(all: readonly Declared[]): { kept: Declared[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const byKey = new Map<string, Declared[]>();
+  for (const d of all) {
+    const key = `${d.entity.kind}/${d.entity.name}`;
+    const list = byKey.get(key);
+    if (list) list.push(d);
+    else byKey.set(key, [d]);
+  }
+  const kept: Declared[] = [];
+  const order = new Map(all.map((d, i) => [d, i]));
+  for (const list of byKey.values()) {
+    const strong = list.filter((d) => !d.yields);
+    const candidates = strong.length > 0 ? strong : list.slice(0, 1);
+    const [first, ...rest] = candidates;
+    if (!first) continue;
+    kept.push(first);
+    for (const dup of rest) {
+      diagnostics.push(
+        dup.doc.diagnostic(
+          'duplicate-name',
+          dup.namePath,
+          `${dup.entity.kind} '${dup.entity.name}' is already declared at ${where(first)}; names are unique per kind`,
+        ),
+      );
+    }
+  }
+  kept.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  return { kept, diagnostics };
+}
+
+/** Every reference must name something of the right kind. */
+export function checkReferences(kept: readonly Declared[]): Diagnostic[] {
+  const names = new Map<EntityKind, Set<string>>();
+  for (const d of kept) {
+    const set = names.get(d.entity.kind) ?? new Set<string>();
+    names.set(d.entity.kind, set);
+    set.add(d.entity.name);
+  }
+  const diagnostics: Diagnostic[] = [];
+  for (const d of kept) {
+    for (const ref of d.refs) {
+      const known = names.get(ref.kind) ?? new Set<string>();
+      if (!known.has(ref.name)) {
+        diagnostics.push(
+          d.doc.diagnostic(
+            'dangling-reference',
+            ref.path,
+            `${REF_WORDS[ref.kind] ?? ref.kind} '${ref.name}' is not in the catalog${didYouMean(ref.name, known)}`,
+          ),
+        );
+      }
+    }
+  }
+  return diagnostics;
+}
+
+/** Reports each loop in the service dependency graph once, with its path. */
+export function checkCycles(kept: readonly Declared[]): Diagnostic[] {
+  const services = new Map<string, Declared>();
+  for (const d of kept) if (d.entity.kind === 'Service') services.set(d.entity.name, d);
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const reported = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+
+  const visit = (name: string): void => {
+    state.set(name, 'active');
+    stack.push(name);
+    const decl = services.get(name);
+    const deps = decl ? (decl.entity as Service).dependsOn : [];
+    deps.forEach((dep, i) => {
+      const s = state.get(dep.service);
+      if (s === 'active') {
+        const loop = stack.slice(stack.indexOf(dep.service));
+        const smallest = [...loop].sort()[0] ?? '';
+        const rotated = [...loop.slice(loop.indexOf(smallest)), ...loop.slice(0, loop.indexOf(smallest))];
+        const key = rotated.join('>');
+        if (!reported.has(key) && decl) {
+          reported.add(key);
+          diagnostics.push(
+            decl.doc.diagnostic(
+              'dependency-cycle',
+              ['spec', 'dependsOn', i],
+              `dependency cycle: ${[...loop, dep.service].join(' → ')}; dependsOn must not loop back, or no failure could be traced to a cause`,
+            ),
+          );
+        }
+      } else if (s === undefined && services.has(dep.service)) {
+        visit(dep.service);
+      }
+    });
+    stack.pop();
+    state.set(name, 'done');
+  };
+  for (const name of [...services.keys()].sort()) if (!state.has(name)) visit(name);
+  return diagnostics;
+}
+
+/** Checks that need more than one document and are not plain references. */
+export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const slis = new Map<string, Declared>();
+  const journeysInStreams = new Set<string>();
+  const journeysWithSlos = new Set<string>();
+  for (const d of kept) {
+    if (d.entity.kind === 'SLI') slis.set(d.entity.name, d);
+    if (d.entity.kind === 'ValueStream') for (const j of d.entity.journeys) journeysInStreams.add(j);
+    if (d.entity.kind === 'SLO' && d.entity.journey !== undefined) journeysWithSlos.add(d.entity.journey);
+  }
+  for (const d of kept) {
+    const e = d.entity;
+    if (e.kind === 'SLO') {
+      const sli = slis.get(e.sli)?.entity;
+      if (sli?.kind !== 'SLI') continue;
+      const threshold = sli.indicator.type === 'threshold';
+      e.objectives.forEach((o, i) => {
+        if (threshold && (o.op === undefined || o.value === undefined)) {
+          diagnostics.push(
+            d.doc.diagnostic(
+              'missing-field',
+              ['spec', 'objectives', i],
+              `SLI '${sli.name}' is a thresholdMetric, so this objective needs op and value`,
+            ),
+          );
+        }
+      });
+    }
+    if (e.kind === 'Journey') {
+      if (!journeysInStreams.has(e.name)) {
+        diagnostics.push(
+          d.doc.diagnostic(
+            'suspicious',
+            d.namePath,
+            `journey '${e.name}' belongs to no value stream, so no business objective shows it`,
+            { severity: 'warning' },
+          ),
+        );
+      }
+      if (!journeysWithSlos.has(e.name)) {
+        diagnostics.push(
+          d.doc.diagnostic(
+            'suspicious',
+            d.namePath,
+            `journey '${e.name}' has no SLO, so its reliability is not measured`,
+            {
+              severity: 'warning',
+            },
+          ),
+        );
+      }
+    }
+  }
+  return diagnostics;
+}

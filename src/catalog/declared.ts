@@ -1,0 +1,54 @@
+import type { Diagnostic } from './diagnostics.js';
+import type { Entity, EntityKind, Meta } from './model.js';
+import type { Path, SourceDocument } from './source.js';
+
+/** A reference from one entity to another, with where it was written. */
+export interface Reference {
+  readonly kind: EntityKind;
+  readonly name: string;
+  readonly path: Path;
+}
+
+/** An entity as built from a document, with what the cross-document checks need. */
+export interface Declared {
+  readonly entity: Entity;
+  readonly doc: SourceDocument;
+  /** Where the entity's name was written. */
+  readonly namePath: Path;
+  readonly refs: readonly Reference[];
+  /**
+   * An OpenSLO Service only names a service; when a nines/v1 Service of the same
+   * name exists, it yields to it instead of being a duplicate.
+   */
+  readonly yields?: boolean;
+}
+
+export interface BuildResult {
+  readonly declared: Declared[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export function metaOf(
+  metadata: {
+    name: string;
+    displayName?: string | undefined;
+    labels?: Record<string, string | string[]> | undefined;
+    annotations?: Record<string, string> | undefined;
+  },
+  description: string | undefined,
+  dropAnnotationPrefix?: string,
+): Meta {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata.labels ?? {})) labels[k] = Array.isArray(v) ? v.join(',') : v;
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata.annotations ?? {})) {
+    if (dropAnnotationPrefix === undefined || !k.startsWith(dropAnnotationPrefix)) annotations[k] = v;
+  }
+  return {
+    name: metadata.name,
+    ...(metadata.displayName !== undefined && { displayName: metadata.displayName }),
+    ...(description !== undefined && { description }),
+    labels,
+    annotations,
+  };
+}

@@ -1,0 +1,194 @@
+import type { z } from 'zod';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
+import { DIAGNOSTIC_CODES, didYouMean } from './diagnostics.js';
+import type { Path, SourceDocument } from './source.js';
+
+type Issue = z.core.$ZodIssue;
+type Schema = z.core.$ZodType;
+interface Def {
+  type: string;
+  innerType?: Schema;
+  out?: Schema;
+  shape?: Record<string, Schema>;
+  element?: Schema;
+  valueType?: Schema;
+  options?: Schema[];
+}
+
+function def(schema: Schema): Def {
+  return schema._zod.def as unknown as Def;
+}
+
+function unwrap(schema: Schema): Schema {
+  let s = schema;
+  for (;;) {
+    const d = def(s);
+    if (
+      d.innerType &&
+      ['optional', 'nullable', 'default', 'readonly', 'prefault', 'nonoptional'].includes(d.type)
+    ) {
+      s = d.innerType;
+    } else if (d.type === 'pipe' && d.out) {
+      s = d.out;
+    } else {
+      return s;
+    }
+  }
+}
+
+/** The schema that applies at `path` below `schema`, as far as it can be followed. */
+function schemaAt(schema: Schema, path: readonly PropertyKey[]): Schema | undefined {
+  let s: Schema | undefined = schema;
+  for (const seg of path) {
+    if (!s) return undefined;
+    const d = def(unwrap(s));
+    if (d.type === 'object') s = d.shape?.[String(seg)];
+    else if (d.type === 'array') s = d.element;
+    else if (d.type === 'record') s = d.valueType;
+    else if (d.type === 'union')
+      s = d.options?.map((o) => def(unwrap(o)).shape?.[String(seg)]).find((x) => x !== undefined);
+    else return undefined;
+  }
+  return s;
+}
+
+function allowedKeys(schema: Schema | undefined): string[] {
+  if (!schema) return [];
+  return Object.keys(def(unwrap(schema)).shape ?? {});
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg];
+  }
+  return v;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the text '${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return `${v}`;
+  return typeof v;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+  record: 'a mapping',
+};
+
+/** Weight of a union branch's issues: problems near its root mean the branch was not the one meant. */
+function branchScore(issues: readonly Issue[]): number {
+  let score = 0;
+  for (const i of issues) {
+    if (i.path.length === 0 && i.code === 'invalid_type') return Number.POSITIVE_INFINITY;
+    score += i.path.length <= 1 ? 10 : 1;
+  }
+  return score;
+}
+
+/**
+ * Turns schema issues into located diagnostics with messages that say what is
+ * wrong and what is allowed.
+ */
+export function issuesToDiagnostics(
+  doc: SourceDocument,
+  basePath: Path,
+  schema: Schema,
+  data: unknown,
+  issues: readonly Issue[],
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const issue of issues) {
+    const rel = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const path: Path = [...basePath, ...rel];
+    const value = valueAt(data, rel);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const allowed = allowedKeys(schemaAt(schema, rel));
+        for (const key of issue.keys) {
+          out.push(
+            doc.diagnostic(
+              'unknown-field',
+              [...path, key],
+              `unknown field '${key}'${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}`,
+              { anchor: 'key' },
+            ),
+          );
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
+        if (value === undefined) {
+          const field = String(rel[rel.length - 1] ?? '');
+          out.push(
+            doc.diagnostic(
+              'missing-field',
+              path,
+              `required field '${field}' is missing; it must be ${expected}`,
+            ),
+          );
+        } else {
+          out.push(doc.diagnostic('invalid-type', path, `expected ${expected}, got ${describeValue(value)}`));
+        }
+        break;
+      }
+      case 'invalid_value': {
+        const allowed = issue.values.map(String);
+        out.push(
+          doc.diagnostic(
+            'invalid-value',
+            path,
+            `${describeValue(value)} is not allowed${typeof value === 'string' ? didYouMean(value, allowed) : ''}; use one of: ${allowed.join(', ')}`,
+          ),
+        );
+        break;
+      }
+      case 'invalid_union': {
+        const unionSchema = schemaAt(schema, rel);
+        const options = unionSchema ? (def(unwrap(unionSchema)).options ?? []) : [];
+        const scores = issue.errors.map(branchScore);
+        const best = scores.indexOf(Math.min(...scores));
+        const branch = options[best];
+        if (scores[best] === Number.POSITIVE_INFINITY || branch === undefined) {
+          const expected = [
+            ...new Set(options.map((o) => TYPE_WORDS[def(unwrap(o)).type] ?? def(unwrap(o)).type)),
+          ];
+          out.push(
+            doc.diagnostic(
+              'invalid-type',
+              path,
+              `expected ${expected.join(' or ')}, got ${describeValue(value)}`,
+            ),
+          );
+        } else {
+          out.push(...issuesToDiagnostics(doc, path, branch, value, issue.errors[best] ?? []));
+        }
+        break;
+      }
+      default: {
+        out.push(doc.diagnostic(customCode(issue), path, issue.message));
+      }
+    }
+  }
+  return out;
+}
+
+function customCode(issue: Issue): DiagnosticCode {
+  if (issue.code === 'custom') {
+    const code = (issue.params as { diagnostic?: string } | undefined)?.diagnostic;
+    if (code !== undefined && code in DIAGNOSTIC_CODES) return code as DiagnosticCode;
+  }
+  if (issue.code === 'invalid_format' && issue.message.includes('is not a valid name')) return 'invalid-name';
+  return 'invalid-value';
+}

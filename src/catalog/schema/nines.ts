@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import {
+  email,
+  latencyThreshold,
+  name,
+  percentTarget,
+  text,
+  timeZone,
+  url,
+  windowDuration,
+} from './common.js';
+
+/** Shorthand: a string stands for `{ <key>: string }`. */
+function shorthand<T extends z.ZodType>(key: string, schema: T) {
+  return z.preprocess((v) => (typeof v === 'string' ? { [key]: v } : v), schema);
+}
+
+export const teamSpec = z.strictObject({
+  description: text.optional(),
+  email: email.optional(),
+  slackChannel: z.string().optional(),
+  members: z.array(name).optional(),
+});
+
+export const userSpec = z.strictObject({
+  fullName: z.string().optional(),
+  email,
+  timeZone: timeZone.optional(),
+  description: text.optional(),
+});
+
+export const valueStreamSpec = z.strictObject({
+  description: text.optional(),
+  objective: z
+    .string()
+    .min(1, { error: 'state the business objective, e.g. "generate revenue from online orders"' }),
+  owner: name.optional(),
+  journeys: z.array(name).min(1, { error: 'a value stream needs at least one journey' }),
+});
+
+const nonNegative = (what: string) =>
+  z.number().nonnegative({ error: (iss) => `${String(iss.input)} is negative; ${what} is zero or more` });
+
+export const businessValue = z.strictObject({
+  currency: z.string().regex(/^[A-Z]{3}$/, {
+    error: (iss) => `'${String(iss.input)}' is not an ISO 4217 currency code such as EUR or USD`,
+  }),
+  revenuePerHour: nonNegative('revenue per hour').optional(),
+  valuePerSuccess: nonNegative('value per successful event').optional(),
+});
+
+export const journeySpec = z.strictObject({
+  description: text.optional(),
+  owner: name.optional(),
+  steps: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: text.optional(),
+        services: z.array(name).min(1, { error: 'a step needs at least one service' }),
+      }),
+    )
+    .min(1, { error: 'a journey needs at least one step' }),
+  value: businessValue.optional(),
+});
+
+export const dependency = shorthand(
+  'service',
+  z.strictObject({
+    service: name,
+    critical: z.boolean().optional(),
+  }),
+);
+
+export const serviceSpec = z.strictObject({
+  description: text.optional(),
+  owner: name,
+  tier: z
+    .number()
+    .int({ error: 'a tier is a whole number from 1 (most critical) to 4' })
+    .min(1, { error: (iss) => `${String(iss.input)} is not a tier; tiers run from 1 (most critical) to 4` })
+    .max(4, { error: (iss) => `${String(iss.input)} is not a tier; tiers run from 1 (most critical) to 4` })
+    .optional(),
+  runbook: url.optional(),
+  external: z.boolean().optional(),
+  dependsOn: z.array(dependency).optional(),
+  links: z.array(z.strictObject({ title: z.string(), url })).optional(),
+});
+
+export const dataSourceSpec = z.strictObject({
+  type: z.enum(['prometheus']),
+  description: text.optional(),
+  url,
+  headers: z.record(z.string(), z.string()).optional(),
+  timeout: windowDuration.optional(),
+});
+
+export const sliSource = z.strictObject({
+  type: z.enum(['events', 'probe', 'prometheus']),
+  probe: name.optional(),
+  dataSource: name.optional(),
+});
+
+export const sliSpec = z.strictObject({
+  description: text.optional(),
+  source: shorthand('type', sliSource).optional(),
+  ratio: z
+    .strictObject({ good: z.string().optional(), bad: z.string().optional(), total: z.string().optional() })
+    .optional(),
+  latency: z.strictObject({ threshold: latencyThreshold, histogram: z.string().optional() }).optional(),
+  raw: z
+    .strictObject({ rawType: z.enum(['success', 'failure']).optional(), query: z.string().optional() })
+    .optional(),
+});
+
+export const window = shorthand(
+  'rolling',
+  z.strictObject({
+    rolling: windowDuration.optional(),
+    calendar: z.enum(['week', 'month', 'quarter', 'year']).optional(),
+    timeZone: timeZone.optional(),
+    startTime: z.string().optional(),
+  }),
+);
+
+export const objective = z.strictObject({
+  displayName: z.string().optional(),
+  target: percentTarget,
+  timesliceTarget: z
+    .number()
+    .gt(0, {
+      error: (iss) => `${String(iss.input)} is not above 0; a timeslice target is a percentage in (0, 100]`,
+    })
+    .max(100, {
+      error: (iss) => `${String(iss.input)} is above 100; a timeslice target is a percentage in (0, 100]`,
+    })
+    .optional(),
+  timesliceWindow: windowDuration.optional(),
+});
+
+export const sloSpec = z.strictObject({
+  description: text.optional(),
+  journey: name.optional(),
+  service: name.optional(),
+  sli: name.optional(),
+  indicator: sliSpec.optional(),
+  objectives: z.array(objective).min(1, { error: 'an SLO needs at least one objective' }),
+  window,
+  budgetingMethod: z.enum(['occurrences', 'timeslices']).optional(),
+  sla: z
+    .strictObject({
+      target: percentTarget,
+      creditPercent: z
+        .number()
+        .gt(0, { error: 'a credit is a percentage in (0, 100]' })
+        .max(100, { error: 'a credit is a percentage in (0, 100]' })
+        .optional(),
+    })
+    .optional(),
+  alertPolicies: z.array(name).optional(),
+});
+
+export const NINES_SPECS = {
+  Team: teamSpec,
+  User: userSpec,
+  ValueStream: valueStreamSpec,
+  Journey: journeySpec,
+  Service: serviceSpec,
+  DataSource: dataSourceSpec,
+  SLI: sliSpec,
+  SLO: sloSpec,
+} as const;
+
+export type NinesKind = keyof typeof NINES_SPECS;
+/** Kinds whose spec may be left out (ownership stubs). */
+export const OPTIONAL_SPEC: ReadonlySet<string> = new Set(['Team', 'User']);

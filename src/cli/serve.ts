@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { countByKind } from '../catalog/model.js';
+import { buildServer } from '../http/server.js';
+import { ConfigError, readServerConfig } from '../runtime/config.js';
+import { requireValidCatalog } from './catalog-input.js';
+import type { Io } from './io.js';
+import { UserError } from './io.js';
+import { summary } from './validate.js';
+
+export interface ServeHandle {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function registerServe(program: Command, io: Io, started: (h: ServeHandle) => void): void {
+  program
+    .command('serve')
+    .description('run the nines server on a catalog')
+    .option('-c, --catalog <dir>', 'catalog directory (env NINES_CATALOG, default examples/webshop)')
+    .option('-p, --port <port>', 'port to listen on (env NINES_PORT, default 4000; 0 picks a free port)')
+    .option('--host <host>', 'address to bind (env NINES_HOST, default 127.0.0.1)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env NINES_LOG_LEVEL)')
+    .action(async (opts: { catalog?: string; port?: string; host?: string; logLevel?: string }) => {
+      let config: ReturnType<typeof readServerConfig>;
+      try {
+        config = readServerConfig(opts, io.env);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UserError(err.message);
+        throw err;
+      }
+      const { catalog } = await requireValidCatalog(config.catalog, io);
+      const app = buildServer({ catalog, logLevel: config.logLevel });
+      try {
+        await app.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        throw new UserError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+      }
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      io.stderr(`nines is serving ${config.catalog} (${summary(countByKind(catalog))}) on ${url}\n`);
+      started({ url, close: () => app.close() });
+    });
+}
