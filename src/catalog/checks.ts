@@ -37,7 +37,7 @@ export function dedupe(all: readonly Declared[]): { kept: Declared[]; diagnostic
   const order = new Map(all.map((d, i) => [d, i]));
   for (const list of byKey.values()) {
     const strong = list.filter((d) => !d.yields);
-    const candidates = strong.length > 0 ? strong : list.slice(0, 1);
+    const candidates = strong.length > 0 ? strong : list;
     const [first, ...rest] = candidates;
     if (!first) continue;
     kept.push(first);
@@ -137,8 +137,10 @@ export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
   for (const d of kept) {
     const e = d.entity;
     if (e.kind === 'SLO') {
-      const sli = slis.get(e.sli)?.entity;
-      if (sli?.kind !== 'SLI') continue;
+      const declaredSli = slis.get(e.sli);
+      const sli = declaredSli?.entity;
+      // An SLI inlined in the same document was checked field by field when it was read.
+      if (sli?.kind !== 'SLI' || declaredSli?.doc === d.doc) continue;
       const threshold = sli.indicator.type === 'threshold';
       e.objectives.forEach((o, i) => {
         if (threshold && (o.op === undefined || o.value === undefined)) {

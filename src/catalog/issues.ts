@@ -57,9 +57,11 @@ function allowedKeys(schema: Schema | undefined): string[] {
   return Object.keys(def(unwrap(schema)).shape ?? {});
 }
 
+/** The value written at `path`; a shorthand string (`source: events`) stands for its one field. */
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = data;
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
+    if (typeof v === 'string' && i === path.length - 1) return v;
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<PropertyKey, unknown>)[seg];
   }
@@ -130,7 +132,7 @@ export function issuesToDiagnostics(
       case 'invalid_type': {
         const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
         if (value === undefined) {
-          const field = String(rel[rel.length - 1] ?? '');
+          const field = String(path[path.length - 1] ?? '');
           out.push(
             doc.diagnostic(
               'missing-field',
@@ -145,6 +147,17 @@ export function issuesToDiagnostics(
       }
       case 'invalid_value': {
         const allowed = issue.values.map(String);
+        if (value === undefined) {
+          const field = String(path[path.length - 1] ?? '');
+          out.push(
+            doc.diagnostic(
+              'missing-field',
+              path,
+              `required field '${field}' is missing; use one of: ${allowed.join(', ')}`,
+            ),
+          );
+          break;
+        }
         out.push(
           doc.diagnostic(
             'invalid-value',

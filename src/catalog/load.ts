@@ -4,7 +4,7 @@ import { buildOpenslo } from './build-openslo.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
 import type { BuildResult, Declared } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
-import { compareDiagnostics, didYouMean } from './diagnostics.js';
+import { compareDiagnostics, didYouMean, formatPath } from './diagnostics.js';
 import { issuesToDiagnostics } from './issues.js';
 import type { Catalog, Entity } from './model.js';
 import { emptyCatalogMaps } from './model.js';
@@ -135,12 +135,65 @@ function readDocument(doc: SourceDocument): BuildResult {
       ...issuesToDiagnostics(doc, ['metadata'], format.metadata, data.metadata, meta.error.issues),
     );
   const specData = data.spec === undefined && format.optionalSpec.has(kind) ? {} : data.spec;
-  const parsed = spec.safeParse(specData);
-  if (!parsed.success)
+  let parsed = spec.safeParse(specData);
+  let removed: string[] = [];
+  if (!parsed.success) {
     diagnostics.push(...issuesToDiagnostics(doc, ['spec'], spec, specData, parsed.error.issues));
+    // Leave out the fields already reported, so that references and the checks
+    // after the schema still run on the rest: every problem is reported at once.
+    const rest = withoutFields(specData, parsed.error.issues);
+    if (rest !== undefined) {
+      parsed = spec.safeParse(rest.data);
+      removed = rest.removed;
+    }
+  }
   if (!meta.success || !parsed.success) return { declared: [], diagnostics };
   const built = format.build(kind, meta.data as never, parsed.data as never, doc);
-  return { declared: built.declared, diagnostics: [...diagnostics, ...built.diagnostics] };
+  // A field left out above must not come back as "missing" or as a knock-on error.
+  const related = (path: string) => removed.some((r) => overlaps(path, r));
+  return {
+    declared: built.declared,
+    diagnostics: [...diagnostics, ...built.diagnostics.filter((d) => !related(d.path))],
+  };
+}
+
+function overlaps(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  return (
+    long.startsWith(short) &&
+    (long.length === short.length || long[short.length] === '.' || long[short.length] === '[')
+  );
+}
+
+/**
+ * A copy of `data` without the object fields that `issues` point at, or undefined
+ * when an issue cannot be removed that way (a list item, or the whole value).
+ */
+function withoutFields(
+  data: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): { data: unknown; removed: string[] } | undefined {
+  const copy: unknown = structuredClone(data);
+  const removed: string[] = [];
+  for (const issue of issues) {
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const p of paths) {
+      const last = p[p.length - 1];
+      if (typeof last !== 'string') return undefined;
+      let parent: unknown = copy;
+      for (const seg of p.slice(0, -1)) {
+        parent =
+          parent !== null && typeof parent === 'object'
+            ? (parent as Record<PropertyKey, unknown>)[seg]
+            : undefined;
+      }
+      if (!isRecord(parent)) return undefined;
+      delete parent[last];
+      removed.push(formatPath(['spec', ...(p as (string | number)[])]));
+    }
+  }
+  return { data: copy, removed };
 }
 
 function assemble(kept: readonly Declared[]): Catalog {

@@ -101,8 +101,25 @@ export function parseYamlFile(
           message: yamlMessage(err.message),
         });
       }
-    } else if (doc.contents !== null) {
-      documents.push(new SourceDocument(file, index, doc.toJS({ maxAliasCount: 100 }), doc.contents, lines));
+    } else {
+      try {
+        const data: unknown = doc.toJS({ maxAliasCount: 100 });
+        // `---` with nothing after it, or a comment only: no document to check.
+        if (data !== null && data !== undefined)
+          documents.push(new SourceDocument(file, index, data, doc.contents, lines));
+      } catch (err) {
+        // The yaml library refuses alias expansions that look like a resource-exhaustion attack.
+        const pos = lines.linePos(doc.range[0]);
+        diagnostics.push({
+          severity: 'error',
+          code: 'yaml-syntax',
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `${(err as Error).message}; expand the aliases by hand`,
+        });
+      }
     }
     index++;
   }

@@ -17,7 +17,7 @@ export async function readCatalog(dir: string, io: Io): Promise<LoadedCatalog> {
     if (files.length === 0) throw new UserError(`no .yaml or .yml files under '${dir}'`);
     return { ...loadCatalog(files), files: files.length };
   } catch (err) {
-    if (err instanceof CatalogPathError) throw new UserError(err.message);
+    if (err instanceof CatalogPathError) throw new UserError(`catalog path '${dir}' does not exist`);
     throw err;
   }
 }

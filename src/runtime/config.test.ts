@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readServerConfig } from './config.js';
+
+describe('server configuration', () => {
+  it('takes flags over environment over defaults', () => {
+    const config = readServerConfig({ port: '5000' }, { NINES_PORT: '6000', NINES_HOST: '0.0.0.0' });
+    expect(config).toEqual({ port: 5000, host: '0.0.0.0', catalog: 'examples/webshop', logLevel: 'info' });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('lists every problem at once, naming where each value came from', () => {
+    let error: unknown;
+    try {
+      readServerConfig({ port: '70000' }, { NINES_LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      '--port ("70000"): port must be between 0 and 65535',
+      'NINES_LOG_LEVEL ("loud"): logLevel must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+});
