@@ -646,3 +646,57 @@ export function buildOpenslo<K extends keyof Specs>(
   }
   return { declared: b.declared, diagnostics: b.diagnostics };
 }
+
+function promQuery(q: Query | undefined): Query | undefined {
+  return q !== undefined && typeof q === 'object' && typeof q.query === 'string' ? q.query : q;
+}
+
+/**
+ * OpenSLO lets a metric source give only a `metricSourceRef`; its type is then the
+ * referenced DataSource's. Resolved once every document is read.
+ */
+export function resolveSourceTypes(kept: readonly Declared[]): Declared[] {
+  const types = new Map<string, string>();
+  for (const d of kept) if (d.entity.kind === 'DataSource') types.set(d.entity.name, d.entity.type);
+  return kept.map((d) => {
+    if (d.entity.kind !== 'SLI') return d;
+    const i = d.entity.indicator;
+    const s = i.source;
+    if (s.type !== 'foreign' || s.sourceType !== '' || s.dataSource === undefined) return d;
+    const type = types.get(s.dataSource);
+    if (type === undefined) return d; // a dangling reference, reported by the reference check
+    if (type !== 'prometheus')
+      return { ...d, entity: { ...d.entity, indicator: { ...i, source: { ...s, sourceType: type } } } };
+    const source = { type: 'prometheus' as const, dataSource: s.dataSource };
+    let indicator: Indicator;
+    switch (i.type) {
+      case 'ratio': {
+        const good = promQuery(i.good);
+        const bad = promQuery(i.bad);
+        const total = promQuery(i.total);
+        indicator = {
+          type: 'ratio',
+          source,
+          ...(good !== undefined && { good }),
+          ...(bad !== undefined && { bad }),
+          ...(total !== undefined && { total }),
+        };
+        break;
+      }
+      case 'raw': {
+        const query = promQuery(i.query);
+        indicator = { type: 'raw', source, rawType: i.rawType, ...(query !== undefined && { query }) };
+        break;
+      }
+      case 'threshold': {
+        const metric = promQuery(i.metric);
+        indicator = { type: 'threshold', source, ...(metric !== undefined && { metric }) };
+        break;
+      }
+      case 'latency':
+        indicator = { ...i, source };
+        break;
+    }
+    return { ...d, entity: { ...d.entity, indicator } };
+  });
+}

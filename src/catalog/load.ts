@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { buildNines } from './build-nines.js';
-import { buildOpenslo } from './build-openslo.js';
+import { buildOpenslo, resolveSourceTypes } from './build-openslo.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
 import type { BuildResult, Declared } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -224,7 +224,9 @@ export function loadCatalog(files: readonly CatalogFile[]): LoadResult {
       declared.push(...result.declared);
     }
   }
-  const { kept, diagnostics: duplicates } = dedupe(declared);
+  const deduped = dedupe(declared);
+  const duplicates = deduped.diagnostics;
+  const kept = resolveSourceTypes(deduped.kept);
   diagnostics.push(...duplicates, ...checkReferences(kept), ...checkCycles(kept), ...checkConsistency(kept));
   diagnostics.sort(compareDiagnostics);
   return { catalog: assemble(kept), diagnostics, documents };

@@ -152,6 +152,32 @@ spec:
     });
   });
 
+  it('takes the type of a metric source from the DataSource it references', () => {
+    const refOnly = `
+apiVersion: openslo/v1
+kind: DataSource
+metadata: {name: prom}
+spec: {type: Prometheus, connectionDetails: {url: "http://127.0.0.1:9090"}}
+---
+apiVersion: openslo/v1
+kind: SLI
+metadata: {name: errors}
+spec:
+  ratioMetric:
+    counter: true
+    bad: {metricSource: {metricSourceRef: prom, spec: {query: sum(err)}}}
+    total: {metricSource: {metricSourceRef: prom, spec: {query: sum(all)}}}
+`;
+    const { catalog, messages } = load(refOnly);
+    expect(messages).toEqual([]);
+    expect(catalog.SLI.get('errors')?.indicator).toEqual({
+      type: 'ratio',
+      source: { type: 'prometheus', dataSource: 'prom' },
+      bad: 'sum(err)',
+      total: 'sum(all)',
+    });
+  });
+
   it('expands inline alert policies, conditions and targets into their own entities', () => {
     const withPolicy = `${MINIMAL}  alertPolicies:
     - kind: AlertPolicy
