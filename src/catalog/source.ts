@@ -1,4 +1,14 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import {
+  type Document,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from 'yaml';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { formatPath } from './diagnostics.js';
 
@@ -8,22 +18,56 @@ export type Path = readonly (string | number)[];
 export type Anchor = 'value' | 'key';
 
 /**
+ * The text of one catalog file and, only once a problem must be located, its
+ * YAML node tree with positions. A valid catalog never builds the tree.
+ */
+class FileText {
+  private tree?: { docs: (Node | null)[]; lines: LineCounter };
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    parsed?: { docs: (Node | null)[]; lines: LineCounter },
+  ) {
+    if (parsed) this.tree = parsed;
+  }
+
+  /** Root node of the `index`-th non-empty document, and the line counter. */
+  node(index: number): { root: Node | null; lines: LineCounter } {
+    if (!this.tree) {
+      const lines = new LineCounter();
+      const docs = parseAllDocuments(this.text, {
+        lineCounter: lines,
+        uniqueKeys: true,
+        prettyErrors: false,
+      });
+      this.tree = { docs: nonEmpty([...docs]).map((d) => d.contents), lines };
+    }
+    return { root: this.tree.docs[index] ?? null, lines: this.tree.lines };
+  }
+}
+
+function nonEmpty(docs: Document.Parsed[]): Document.Parsed[] {
+  return docs.filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
+}
+
+/**
  * One YAML document of a catalog file: its plain data, and a way to find where a
- * path sits in the text. Positions are looked up only when a problem is reported,
- * so a clean catalog pays for plain parsing only.
+ * path sits in the text.
  */
 export class SourceDocument {
   constructor(
     readonly file: string,
+    /** Position among the file's non-empty documents. */
     readonly index: number,
     readonly data: unknown,
-    private readonly root: Node | null,
-    private readonly lines: LineCounter,
+    private readonly text: FileText,
   ) {}
 
   /** Line and column (1-based) of the node at `path`, or of its nearest present ancestor. */
   locate(path: Path, anchor: Anchor = 'value'): { line: number; column: number } {
-    let node: unknown = this.root;
+    const { root, lines } = this.text.node(this.index);
+    let node: unknown = root;
     let offset = rangeStart(node) ?? 0;
     for (const seg of path) {
       if (isMap(node)) {
@@ -43,7 +87,7 @@ export class SourceDocument {
         break;
       }
     }
-    const pos = this.lines.linePos(offset);
+    const pos = lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
 
@@ -75,55 +119,72 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
-/** Splits a file into documents; YAML syntax errors come back as diagnostics with positions. */
+/** An anchor (`&name`) somewhere in the text: aliases then need the guarded parser. */
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]+/m;
+
+/**
+ * Splits a file into documents. Valid files take the fast path (js-yaml, YAML 1.2
+ * core schema, about ten times faster than a parser that keeps positions); files
+ * with syntax errors or anchors go through the `yaml` parser, which locates syntax
+ * errors and caps alias expansion.
+ */
 export function parseYamlFile(
   file: string,
   text: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const documents: SourceDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
-  // parseAllDocuments returns an EmptyStream (no array methods needed) for empty input.
-  let index = 0;
-  for (const doc of docs) {
-    const errors = doc.errors;
-    if (errors.length > 0) {
-      for (const err of errors) {
-        const pos = lines.linePos(err.pos[0]);
-        diagnostics.push({
-          severity: 'error',
-          code: 'yaml-syntax',
-          file,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          message: yamlMessage(err.message),
-        });
-      }
-    } else {
-      try {
-        const data: unknown = doc.toJS({ maxAliasCount: 100 });
-        // `---` with nothing after it, or a comment only: no document to check.
-        if (data !== null && data !== undefined)
-          documents.push(new SourceDocument(file, index, data, doc.contents, lines));
-      } catch (err) {
-        // The yaml library refuses alias expansions that look like a resource-exhaustion attack.
-        const pos = lines.linePos(doc.range[0]);
-        diagnostics.push({
-          severity: 'error',
-          code: 'yaml-syntax',
-          file,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          message: `${(err as Error).message}; expand the aliases by hand`,
-        });
-      }
+  if (!ANCHOR.test(text)) {
+    try {
+      const source = new FileText(file, text);
+      const data = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file }).filter(
+        (d) => d !== null && d !== undefined,
+      );
+      return { documents: data.map((d, i) => new SourceDocument(file, i, d, source)), diagnostics: [] };
+    } catch {
+      // Fall through: the positioned parser reports what is wrong and where.
     }
-    index++;
+  }
+  return parseWithPositions(file, text);
+}
+
+function parseWithPositions(
+  file: string,
+  text: string,
+): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const docs = [...parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })];
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number) => lines.linePos(offset);
+  const kept = nonEmpty(docs);
+  const source = new FileText(file, text, { docs: kept.map((d) => d.contents), lines });
+  const documents: SourceDocument[] = [];
+  kept.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const pos = at(err.pos[0]);
+        diagnostics.push(yamlDiagnostic(file, pos, yamlMessage(err.message)));
+      }
+      return;
+    }
+    try {
+      documents.push(new SourceDocument(file, index, doc.toJS({ maxAliasCount: 100 }), source));
+    } catch (err) {
+      // The yaml library refuses alias expansions that look like a resource-exhaustion attack.
+      diagnostics.push(
+        yamlDiagnostic(file, at(doc.range[0]), `${(err as Error).message}; expand the aliases by hand`),
+      );
+    }
+  });
+  for (const doc of docs) {
+    // Errors in documents with no content (a stray `]`) are still errors.
+    if (!kept.includes(doc))
+      for (const err of doc.errors)
+        diagnostics.push(yamlDiagnostic(file, at(err.pos[0]), yamlMessage(err.message)));
   }
   return { documents, diagnostics };
+}
+
+function yamlDiagnostic(file: string, pos: { line: number; col: number }, message: string): Diagnostic {
+  return { severity: 'error', code: 'yaml-syntax', file, line: pos.line, column: pos.col, path: '', message };
 }
 
 function yamlMessage(message: string): string {
