@@ -158,6 +158,14 @@ describe('loading whole files', () => {
     expect(hasErrors(result.diagnostics)).toBe(true);
   });
 
+  it('locates problems in documents that follow empty ones', () => {
+    const text =
+      '---\n# nothing yet\n---\n---\napiVersion: nines/v1\nkind: Team\nmetadata: {name: ok}\n---\napiVersion: nines/v1\nkind: Team\nmetadata:\n  name: Not_OK\n';
+    const result = loadCatalog([{ path: 'e.yaml', text }]);
+    expect(result.documents).toBe(2);
+    expect(result.diagnostics.map((d) => `${d.line}:${d.column} ${d.path}`)).toEqual(['12:9 metadata.name']);
+  });
+
   it('rejects alias bombs instead of expanding them', () => {
     const bomb = [
       'apiVersion: nines/v1',
