@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrations.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Where the data lives, without credentials, for logs and `/readyz`. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+// int8 (bigint) columns hold epoch milliseconds, well inside 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Opens the store and runs migrations: PostgreSQL when `url` is a postgres URL,
+ * otherwise SQLite in `<dataDir>/nines.db` (WAL; synchronous=FULL so a committed
+ * transaction survives a crash or power loss).
+ */
+export async function openStore(options: { url?: string | undefined; dataDir: string }): Promise<Store> {
+  const { url, dataDir } = options;
+  let store: Store;
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    store = { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
+  } else {
+    const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : join(dataDir, 'nines.db');
+    if (file !== ':memory:')
+      mkdirSync(file === join(dataDir, 'nines.db') ? dataDir : join(file, '..'), { recursive: true });
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    store = { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  }
+  try {
+    await migrate(store.db);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}

@@ -1,0 +1,39 @@
+/** Tables as Kysely sees them. Timestamps are UTC epoch milliseconds. */
+export interface Database {
+  api_tokens: {
+    id: string;
+    name: string;
+    role: string;
+    /** SHA-256 of the token; the token itself is shown once and never stored. */
+    token_hash: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  sli_batches: {
+    batch_id: string;
+    received_at: number;
+    events: number;
+  };
+  sli_buckets: {
+    sli: string;
+    /** 'm' minute, 'h' hour, 'd' day (UTC). */
+    resolution: string;
+    start_ms: number;
+    good: number;
+    total: number;
+  };
+  alert_states: {
+    slo: string;
+    kind: string;
+    state: string;
+    updated_at: number;
+  };
+  alert_history: {
+    id: string;
+    slo: string;
+    kind: string;
+    at: number;
+    transition: string;
+  };
+}

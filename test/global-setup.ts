@@ -1,0 +1,20 @@
+import type { TestProject } from 'vitest/node';
+import { startPostgres, type TestPostgres } from './support/postgres.js';
+
+let postgres: TestPostgres | undefined;
+
+/** One PostgreSQL for the whole run; every test creates its own database in it. */
+export async function setup(project: TestProject): Promise<void> {
+  postgres = await startPostgres();
+  project.provide('postgresUrl', postgres.url);
+}
+
+export function teardown(): void {
+  postgres?.stop();
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}

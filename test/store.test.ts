@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchRepository } from '../src/store/batches.js';
+import { BucketRepository } from '../src/store/buckets.js';
+import type { Store } from '../src/store/db.js';
+import { migrate } from '../src/store/migrations.js';
+import { roleAllows, TokenRepository } from '../src/store/tokens.js';
+import { DIALECTS, openTestStore } from './support/stores.js';
+
+// One suite, every database: the same behaviour on SQLite and PostgreSQL.
+describe.each(DIALECTS)('the store on %s', (dialect) => {
+  let store: Store & { cleanup: () => Promise<void> };
+  beforeEach(async () => {
+    store = await openTestStore(dialect);
+  });
+  afterEach(async () => {
+    await store.cleanup();
+  });
+
+  it('migrates once; a second run changes nothing', async () => {
+    expect(await migrate(store.db)).toEqual([]);
+  });
+
+  describe('tokens', () => {
+    it('verifies a created token and never stores it in clear', async () => {
+      const tokens = new TokenRepository(store.db);
+      const { id, token } = await tokens.create('ci', 'responder', 1_000);
+      expect(token).toMatch(/^nines_[A-Za-z0-9_-]{43}$/);
+      expect(await tokens.verify(token, 2_000)).toEqual({ tokenId: id, name: 'ci', role: 'responder' });
+      const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
+      expect(JSON.stringify(rows)).not.toContain(token);
+      expect(rows[0]?.last_used_at).toBe(2_000);
+    });
+
+    it('rejects unknown, malformed and revoked tokens', async () => {
+      const tokens = new TokenRepository(store.db);
+      const { id, token } = await tokens.create('old', 'admin', 1_000);
+      expect(await tokens.verify('nines_nope', 1)).toBeUndefined();
+      expect(await tokens.verify('Bearer x', 1)).toBeUndefined();
+      expect(await tokens.revoke(id, 5_000)).toBe(true);
+      expect(await tokens.revoke(id, 6_000)).toBe(false);
+      expect(await tokens.verify(token, 7_000)).toBeUndefined();
+      expect((await tokens.list())[0]).toMatchObject({ id, name: 'old', role: 'admin', revokedAt: 5_000 });
+    });
+
+    it('orders roles viewer < responder < admin', () => {
+      expect(roleAllows('admin', 'responder')).toBe(true);
+      expect(roleAllows('responder', 'responder')).toBe(true);
+      expect(roleAllows('viewer', 'responder')).toBe(false);
+    });
+  });
+
+  describe('SLI buckets', () => {
+    it('adds counts into existing buckets instead of overwriting them', async () => {
+      const buckets = new BucketRepository(store.db);
+      await buckets.add([
+        { sli: 'a', resolution: 'm', startMs: 60_000, good: 9, total: 10 },
+        { sli: 'a', resolution: 'h', startMs: 0, good: 9, total: 10 },
+      ]);
+      await buckets.add([{ sli: 'a', resolution: 'm', startMs: 60_000, good: 5, total: 5 }]);
+      expect(await buckets.since('m', 0)).toEqual([
+        { sli: 'a', resolution: 'm', startMs: 60_000, good: 14, total: 15 },
+      ]);
+      expect(await buckets.range('a', 'h', 0, 3_600_000)).toEqual([
+        { sli: 'a', resolution: 'h', startMs: 0, good: 9, total: 10 },
+      ]);
+    });
+
+    it('writes many buckets in one call and prunes old ones', async () => {
+      const buckets = new BucketRepository(store.db);
+      const rows = Array.from({ length: 2_500 }, (_, i) => ({
+        sli: `s${i % 5}`,
+        resolution: 'm' as const,
+        startMs: Math.floor(i / 5) * 60_000,
+        good: 1,
+        total: 2,
+      }));
+      await buckets.add(rows);
+      expect(await buckets.since('m', 0)).toHaveLength(2_500);
+      expect(await buckets.since('m', 0, 's3')).toHaveLength(500);
+      expect(await buckets.prune('m', 250 * 60_000)).toBe(1_250);
+      expect((await buckets.since('m', 0))[0]?.startMs).toBe(250 * 60_000);
+    });
+
+    it('keeps epoch milliseconds beyond 32 bits and fractional counts exact', async () => {
+      const buckets = new BucketRepository(store.db);
+      await buckets.add([
+        { sli: 'big', resolution: 'd', startMs: 1_795_305_600_000, good: 0.5, total: 1e12 },
+      ]);
+      expect(await buckets.since('d', 0)).toEqual([
+        { sli: 'big', resolution: 'd', startMs: 1_795_305_600_000, good: 0.5, total: 1e12 },
+      ]);
+    });
+  });
+
+  describe('batches', () => {
+    it('remembers committed batch ids and refuses a second record of one', async () => {
+      const batches = new BatchRepository(store.db);
+      await batches.record([{ batchId: 'b1', receivedAt: 10, events: 3 }]);
+      expect(await batches.existing(['b1', 'b2'])).toEqual(new Set(['b1']));
+      await expect(batches.record([{ batchId: 'b1', receivedAt: 11, events: 3 }])).rejects.toThrow();
+      expect(await batches.prune(11)).toBe(1);
+      expect(await batches.existing(['b1'])).toEqual(new Set());
+    });
+
+    it('rolls back everything in a failed transaction', async () => {
+      const batches = new BatchRepository(store.db);
+      const buckets = new BucketRepository(store.db);
+      await batches.record([{ batchId: 'dup', receivedAt: 1, events: 1 }]);
+      await expect(
+        store.db.transaction().execute(async (trx) => {
+          await buckets.add([{ sli: 'x', resolution: 'm', startMs: 0, good: 1, total: 1 }], trx);
+          await batches.record([{ batchId: 'dup', receivedAt: 2, events: 1 }], trx);
+        }),
+      ).rejects.toThrow();
+      expect(await buckets.since('m', 0)).toEqual([]);
+    });
+  });
+});
