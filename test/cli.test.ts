@@ -171,23 +171,32 @@ describe('nines export openslo', () => {
 });
 
 describe('nines serve', () => {
-  it('serves health checks on the catalog it was given', async () => {
-    const r = await nines(['serve', '--catalog', 'examples/webshop', '--port', '0', '--log-level', 'silent']);
+  it('serves health checks on the catalog it was given, with its state in the data directory', async () => {
+    const data = await tempCatalog({});
+    const r = await nines([
+      'serve',
+      '--catalog',
+      'examples/webshop',
+      '--port',
+      '0',
+      '--log-level',
+      'silent',
+      '--data-dir',
+      data.dir,
+    ]);
     expect(r.code).toBe(0);
     try {
       expect(r.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(r.stderr).toContain(`state in ${join(data.dir, 'nines.db')}`);
       const health = await fetch(`${r.url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
-      const ready = await fetch(`${r.url}/readyz`);
-      expect(await ready.json()).toEqual({ status: 'ready', catalog: { services: 13, slos: 9 } });
-      const missing = await fetch(`${r.url}/nope`);
-      expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({
-        error: { code: 'NOT_FOUND', message: 'no route for GET /nope' },
-      });
+      expect(await (await fetch(`${r.url}/readyz`)).json()).toEqual({ status: 'ready' });
+      const closed = await fetch(`${r.url}/api/v1/slos`);
+      expect(closed.status).toBe(401);
     } finally {
       await r.close?.();
+      await data.cleanup();
     }
   });
 

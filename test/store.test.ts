@@ -93,26 +93,31 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
   });
 
   describe('batches', () => {
-    it('remembers committed batch ids and refuses a second record of one', async () => {
+    it('claims a batch id once, also within one call', async () => {
       const batches = new BatchRepository(store.db);
-      await batches.record([{ batchId: 'b1', receivedAt: 10, events: 3 }]);
-      expect(await batches.existing(['b1', 'b2'])).toEqual(new Set(['b1']));
-      await expect(batches.record([{ batchId: 'b1', receivedAt: 11, events: 3 }])).rejects.toThrow();
+      expect(await batches.claim([{ batchId: 'b1', receivedAt: 10, events: 3 }])).toEqual(new Set(['b1']));
+      expect(
+        await batches.claim([
+          { batchId: 'b1', receivedAt: 11, events: 3 },
+          { batchId: 'b2', receivedAt: 11, events: 1 },
+        ]),
+      ).toEqual(new Set(['b2']));
       expect(await batches.prune(11)).toBe(1);
-      expect(await batches.existing(['b1'])).toEqual(new Set());
+      expect(await batches.claim([{ batchId: 'b1', receivedAt: 12, events: 3 }])).toEqual(new Set(['b1']));
     });
 
     it('rolls back everything in a failed transaction', async () => {
       const batches = new BatchRepository(store.db);
       const buckets = new BucketRepository(store.db);
-      await batches.record([{ batchId: 'dup', receivedAt: 1, events: 1 }]);
       await expect(
         store.db.transaction().execute(async (trx) => {
+          await batches.claim([{ batchId: 'lost', receivedAt: 1, events: 1 }], trx);
           await buckets.add([{ sli: 'x', resolution: 'm', startMs: 0, good: 1, total: 1 }], trx);
-          await batches.record([{ batchId: 'dup', receivedAt: 2, events: 1 }], trx);
+          throw new Error('disk full');
         }),
-      ).rejects.toThrow();
+      ).rejects.toThrow('disk full');
       expect(await buckets.since('m', 0)).toEqual([]);
+      expect(await batches.claim([{ batchId: 'lost', receivedAt: 2, events: 1 }])).toEqual(new Set(['lost']));
     });
   });
 });

@@ -6,6 +6,7 @@ import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
+import { registerToken } from './token.js';
 import { registerValidate } from './validate.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -35,7 +36,8 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   });
   registerGraph(program, io);
   registerExport(program, io);
-  registerServe(program, io, (h) => {
+  registerToken(program, io);
+  registerServe(program, io, pkg.version, (h) => {
     server = h;
   });
   for (const cmd of program.commands) {

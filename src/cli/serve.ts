@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { countByKind } from '../catalog/model.js';
-import { buildServer } from '../http/server.js';
+import { createNines } from '../runtime/app.js';
 import { ConfigError, readServerConfig } from '../runtime/config.js';
 import { requireValidCatalog } from './catalog-input.js';
 import type { Io } from './io.js';
@@ -12,15 +12,26 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-export function registerServe(program: Command, io: Io, started: (h: ServeHandle) => void): void {
+export function registerServe(
+  program: Command,
+  io: Io,
+  version: string,
+  started: (h: ServeHandle) => void,
+): void {
   program
     .command('serve')
     .description('run the nines server on a catalog')
     .option('-c, --catalog <dir>', 'catalog directory (env NINES_CATALOG, default examples/webshop)')
     .option('-p, --port <port>', 'port to listen on (env NINES_PORT, default 4000; 0 picks a free port)')
     .option('--host <host>', 'address to bind (env NINES_HOST, default 127.0.0.1)')
+    .option('--data-dir <dir>', 'where the SQLite store lives (env NINES_DATA_DIR, default ./.nines)')
+    .option('--database <url>', 'postgres://… to keep state in PostgreSQL instead (env NINES_DATABASE_URL)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env NINES_LOG_LEVEL)')
-    .action(async (opts: { catalog?: string; port?: string; host?: string; logLevel?: string }) => {
+    .option(
+      '--evaluation-interval <seconds>',
+      'seconds between evaluations (env NINES_EVALUATION_INTERVAL, default 30)',
+    )
+    .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {
         config = readServerConfig(opts, io.env);
@@ -29,16 +40,24 @@ export function registerServe(program: Command, io: Io, started: (h: ServeHandle
         throw err;
       }
       const { catalog } = await requireValidCatalog(config.catalog, io);
-      const app = buildServer({ catalog, logLevel: config.logLevel });
+      let nines: Awaited<ReturnType<typeof createNines>>;
       try {
-        await app.listen({ port: config.port, host: config.host });
+        nines = await createNines(config, catalog, { version });
       } catch (err) {
+        throw new UserError(`cannot start: ${(err as Error).message}`);
+      }
+      try {
+        await nines.app.listen({ port: config.port, host: config.host });
+      } catch (err) {
+        await nines.close();
         throw new UserError(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
       }
-      const address = app.server.address();
+      const address = nines.app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-      io.stderr(`nines is serving ${config.catalog} (${summary(countByKind(catalog))}) on ${url}\n`);
-      started({ url, close: () => app.close() });
+      io.stderr(
+        `nines is serving ${config.catalog} (${summary(countByKind(catalog))}) on ${url}, state in ${nines.store.location}\n`,
+      );
+      started({ url, close: () => nines.close() });
     });
 }

@@ -1,39 +1,84 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '../catalog/model.js';
+import type { TokenRepository } from '../store/tokens.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import type { Metrics } from './metrics.js';
+import { type EventsDeps, registerEventRoutes } from './routes/events.js';
 
-export interface ServerOptions {
-  readonly catalog: Catalog;
+export interface ServerDeps {
+  readonly catalog: () => Catalog;
+  readonly tokens: TokenRepository;
+  readonly clock: () => number;
+  readonly metrics: Metrics;
+  readonly ready: () => boolean;
+  readonly events?: EventsDeps;
+  /** Extra route groups (read API), registered after auth and errors are in place. */
+  readonly routes?: readonly ((app: FastifyInstance) => void)[];
   readonly logLevel?: string;
+  readonly bodyLimitBytes?: number;
+  readonly version?: string;
 }
 
 /**
- * The nines HTTP server. Health checks are the only routes that are open by
- * design; every API route added later sits behind a credential.
+ * The nines HTTP server. Health checks are the only open routes; everything else
+ * needs an API token with a sufficient role (see auth.ts).
  */
-export function buildServer(options: ServerOptions): FastifyInstance {
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
-      options.logLevel === undefined || options.logLevel === 'silent' ? false : { level: options.logLevel },
-    bodyLimit: 1024 * 1024,
+      deps.logLevel === undefined || deps.logLevel === 'silent'
+        ? false
+        : { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: deps.bodyLimitBytes ?? 8 * 1024 * 1024,
+    // One log line per request would drown the log at ingest rates; debug turns them on.
+    logController: new LogController({
+      disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
+    }),
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({
-    status: 'ready',
-    catalog: { services: options.catalog.Service.size, slos: options.catalog.SLO.size },
-  }));
-  app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send({ error: { code: 'NOT_FOUND', message: `no route for ${request.method} ${request.url}` } });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  installAuth(app, deps.tokens, deps.clock);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'nines API',
+        version: deps.version ?? '0.0.0',
+        description: 'Reliability as code: SLIs in, budgets, burn rates, alerts and business impact out.',
+      },
+      components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+      security: [{ token: [] }],
+    },
+    transform: jsonSchemaTransform,
   });
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      void reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
-      return;
-    }
-    void reply.code(status).send({ error: { code: error.code ?? 'BAD_REQUEST', message: error.message } });
+
+  app.addHook('onResponse', async (request, reply) => {
+    deps.metrics.httpDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
   });
+
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    deps.ready() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' }),
+  );
+  app.get('/metrics', { config: { role: 'viewer' }, schema: { hide: true } }, async (_request, reply) => {
+    void reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+  app.get('/api/v1/openapi.json', { config: { role: 'viewer' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  if (deps.events) registerEventRoutes(app, deps.events);
+  for (const register of deps.routes ?? []) register(app);
   return app;
 }

@@ -4,8 +4,32 @@ import { ConfigError, readServerConfig } from './config.js';
 describe('server configuration', () => {
   it('takes flags over environment over defaults', () => {
     const config = readServerConfig({ port: '5000' }, { NINES_PORT: '6000', NINES_HOST: '0.0.0.0' });
-    expect(config).toEqual({ port: 5000, host: '0.0.0.0', catalog: 'examples/webshop', logLevel: 'info' });
+    expect(config).toEqual({
+      port: 5000,
+      host: '0.0.0.0',
+      catalog: 'examples/webshop',
+      dataDir: './.nines',
+      database: undefined,
+      logLevel: 'info',
+      evaluationInterval: 30,
+      maxEventAgeHours: 168,
+      retentionDays: 400,
+      noDataMinutes: 10,
+      bodyLimitMb: 8,
+    });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('never prints a database URL, which may hold a password', () => {
+    let error: unknown;
+    try {
+      readServerConfig({}, { NINES_DATABASE_URL: 'mysql://root:secret@db/nines' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'NINES_DATABASE_URL: database must be a postgres:// URL or sqlite:<file>',
+    ]);
   });
 
   it('lists every problem at once, naming where each value came from', () => {

@@ -5,35 +5,80 @@ export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly catalog: string;
+  readonly dataDir: string;
+  /** postgres://… for PostgreSQL; unset for SQLite under dataDir. */
+  readonly database: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seconds between evaluation ticks. */
+  readonly evaluationInterval: number;
+  /** Events older than this many hours are rejected. */
+  readonly maxEventAgeHours: number;
+  /** Days of hourly and daily buckets kept. */
+  readonly retentionDays: number;
+  /** Minutes without events before an SLI raises a no-data alert. */
+  readonly noDataMinutes: number;
+  /** Largest request body, in megabytes. */
+  readonly bodyLimitMb: number;
 }
 
+const number = (name: string, min: number, max: number, int = true) => {
+  let n = z.coerce.number({ error: `${name} must be a number` });
+  if (int) n = n.int({ error: `${name} must be a whole number` });
+  return n
+    .min(min, { error: `${name} must be between ${min} and ${max}` })
+    .max(max, { error: `${name} must be between ${min} and ${max}` });
+};
+
 const schema = z.strictObject({
-  port: z.coerce
-    .number({ error: 'port must be a number' })
-    .int({ error: 'port must be a whole number' })
-    .min(0, { error: 'port must be between 0 and 65535' })
-    .max(65535, { error: 'port must be between 0 and 65535' }),
+  port: number('port', 0, 65535),
   host: z.string().min(1, { error: 'host must not be empty' }),
   catalog: z.string().min(1, { error: 'catalog must name a directory' }),
+  dataDir: z.string().min(1, { error: 'dataDir must name a directory' }),
+  database: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, { error: 'database must be a postgres:// URL or sqlite:<file>' })
+    .optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'logLevel must be one of fatal, error, warn, info, debug, trace, silent',
   }),
+  evaluationInterval: number('evaluationInterval', 1, 3600),
+  maxEventAgeHours: number('maxEventAgeHours', 1, 24 * 400),
+  retentionDays: number('retentionDays', 1, 3660),
+  noDataMinutes: number('noDataMinutes', 1, 24 * 60),
+  bodyLimitMb: number('bodyLimitMb', 1, 1024),
 });
 
-const ENV: Record<keyof ServerConfig, string> = {
+type Key = keyof ServerConfig;
+
+const ENV: Record<Key, string> = {
   port: 'NINES_PORT',
   host: 'NINES_HOST',
   catalog: 'NINES_CATALOG',
+  dataDir: 'NINES_DATA_DIR',
+  database: 'NINES_DATABASE_URL',
   logLevel: 'NINES_LOG_LEVEL',
+  evaluationInterval: 'NINES_EVALUATION_INTERVAL',
+  maxEventAgeHours: 'NINES_MAX_EVENT_AGE_HOURS',
+  retentionDays: 'NINES_RETENTION_DAYS',
+  noDataMinutes: 'NINES_NO_DATA_MINUTES',
+  bodyLimitMb: 'NINES_BODY_LIMIT_MB',
 };
 
-const DEFAULTS: Record<keyof ServerConfig, string> = {
+const DEFAULTS: Record<Key, string | undefined> = {
   port: '4000',
   host: '127.0.0.1',
   catalog: 'examples/webshop',
+  dataDir: './.nines',
+  database: undefined,
   logLevel: 'info',
+  evaluationInterval: '30',
+  maxEventAgeHours: '168',
+  retentionDays: '400',
+  noDataMinutes: '10',
+  bodyLimitMb: '8',
 };
+
+export const CONFIG_ENV = ENV;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -41,40 +86,39 @@ export class ConfigError extends Error {
   }
 }
 
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 /**
- * Reads the server configuration and lists every problem at once; the result is frozen.
+ * Reads the server configuration and lists every problem at once; the result is
+ * frozen. Secrets in a database URL never appear in a message.
  *
  * @example
  * readServerConfig({ port: '8080' }, process.env) // { port: 8080, host: '127.0.0.1', ... }
  */
 export function readServerConfig(
-  flags: Partial<Record<keyof ServerConfig, string | undefined>>,
+  flags: Partial<Record<Key, string | undefined>>,
   env: Readonly<Record<string, string | undefined>>,
 ): ServerConfig {
   const raw: Record<string, string> = {};
   const origin: Record<string, string> = {};
-  for (const key of Object.keys(ENV) as (keyof ServerConfig)[]) {
+  for (const key of Object.keys(ENV) as Key[]) {
     const flag = flags[key];
     const fromEnv = env[ENV[key]];
-    if (flag !== undefined) {
-      raw[key] = flag;
-      origin[key] = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    } else if (fromEnv !== undefined && fromEnv !== '') {
-      raw[key] = fromEnv;
-      origin[key] = ENV[key];
-    } else {
-      raw[key] = DEFAULTS[key];
-      origin[key] = 'default';
-    }
+    const value = flag ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULTS[key]);
+    if (value === undefined) continue;
+    raw[key] = value;
+    origin[key] =
+      flag !== undefined ? flagName(key) : fromEnv !== undefined && fromEnv !== '' ? ENV[key] : 'default';
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0]);
-        return `${origin[key] ?? key} (${JSON.stringify(raw[key])}): ${i.message}`;
+        const shown = key === 'database' ? '' : ` (${JSON.stringify(raw[key])})`;
+        return `${origin[key] ?? key}${shown}: ${i.message}`;
       }),
     );
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, database: parsed.data.database });
 }

@@ -3,38 +3,33 @@ import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Batch ids already committed, so a retried push is acknowledged without counting twice. */
+/** Batch ids of committed pushes, so a retried push is acknowledged without counting twice. */
 export class BatchRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async existing(ids: readonly string[], db: Db = this.db): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      const rows = await db
-        .selectFrom('sli_batches')
-        .select('batch_id')
-        .where('batch_id', 'in', ids.slice(i, i + 1000))
-        .execute();
-      for (const r of rows) found.add(r.batch_id);
-    }
-    return found;
-  }
-
-  async record(
+  /**
+   * Records batch ids not seen before and returns those it recorded. Safe when two
+   * writers (or two replicas) claim the same id at once: only one gets it.
+   */
+  async claim(
     rows: readonly { batchId: string; receivedAt: number; events: number }[],
     db: Db = this.db,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
+    const claimed = new Set<string>();
     for (let i = 0; i < rows.length; i += 1000) {
-      await db
+      const inserted = await db
         .insertInto('sli_batches')
         .values(
           rows
             .slice(i, i + 1000)
             .map((r) => ({ batch_id: r.batchId, received_at: r.receivedAt, events: r.events })),
         )
+        .onConflict((oc) => oc.column('batch_id').doNothing())
+        .returning('batch_id')
         .execute();
+      for (const r of inserted) claimed.add(r.batch_id);
     }
+    return claimed;
   }
 
   async prune(beforeMs: number): Promise<number> {

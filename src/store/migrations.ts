@@ -41,11 +41,9 @@ const MIGRATIONS: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('alert_states')
-        .addColumn('slo', 'text', (c) => c.notNull())
-        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('slo', 'text', (c) => c.primaryKey())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('alert_states_pk', ['slo', 'kind'])
         .execute();
       await db.schema
         .createTable('alert_history')

@@ -25,7 +25,7 @@ export interface Database {
   };
   alert_states: {
     slo: string;
-    kind: string;
+    /** JSON of the SLO's AlertState (slo/alert-state.ts). */
     state: string;
     updated_at: number;
   };
@@ -34,6 +34,7 @@ export interface Database {
     slo: string;
     kind: string;
     at: number;
+    /** JSON of an AlertTransition. */
     transition: string;
   };
 }

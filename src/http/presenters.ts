@@ -1,0 +1,216 @@
+import type { Journey, Service, Slo, ValueStream, Window } from '../catalog/model.js';
+import type { SloView } from '../runtime/engine.js';
+import type { Queries } from '../runtime/queries.js';
+import type { AlertState, AlertTransition } from '../slo/alert-state.js';
+import type { BurningService, JourneyExposure, JourneyHealth } from '../slo/impact.js';
+import type { RevenueAtRisk } from '../slo/revenue.js';
+
+// Presenters list every field they return; nothing internal leaves the server by accident.
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const round = (n: number, digits = 6) => Number(n.toFixed(digits));
+
+export function presentWindow(w: Window) {
+  return w.type === 'rolling'
+    ? { type: 'rolling' as const, duration: w.text }
+    : { type: 'calendar' as const, unit: w.unit, timeZone: w.timeZone, startTime: w.startTime ?? null };
+}
+
+function presentAlert(state: AlertState | undefined) {
+  const burn = (s: AlertState['page'] | undefined) =>
+    !s
+      ? { status: 'resolved' as const, since: null, tier: null }
+      : s.status === 'firing'
+        ? { status: 'firing' as const, since: iso(s.since), tier: s.tier }
+        : { status: 'resolved' as const, since: iso(s.since), tier: null };
+  return {
+    page: burn(state?.page),
+    ticket: burn(state?.ticket),
+    noData: state
+      ? { status: state.noData.status, since: iso(state.noData.since) }
+      : { status: 'resolved' as const, since: null },
+  };
+}
+
+export function presentSloSummary(view: SloView, queries: Queries) {
+  const { slo, status } = view;
+  return {
+    name: slo.name,
+    displayName: slo.displayName ?? null,
+    journey: slo.journey ?? null,
+    service: slo.service ?? null,
+    sli: slo.sli,
+    objective: slo.objectives[0]?.target ?? null,
+    window: presentWindow(slo.window),
+    budgetingMethod: slo.budgetingMethod,
+    evaluatedAt: iso(status.evaluatedAt),
+    windowStart: iso(status.windowStart),
+    good: status.good,
+    total: status.total,
+    attainment: status.sli === undefined ? null : round(status.sli * 100, 6),
+    budget: {
+      total: round(status.budget.total, 3),
+      consumed: round(status.budget.consumed, 3),
+      remainingRatio: round(status.budget.remainingRatio),
+      remainingMinutes: round(status.budget.remainingMinutes, 2),
+    },
+    burnRates: Object.fromEntries(status.burns.map((b) => [b.window, round(b.burnRate, 4)])),
+    noData: status.noData,
+    health: queries.sloHealth(view).level,
+    alerts: presentAlert(view.alert),
+  };
+}
+
+export function presentSloDetail(view: SloView, queries: Queries, journey: Journey | undefined) {
+  const { slo, status } = view;
+  const revenue =
+    journey && slo.budgetingMethod === 'occurrences'
+      ? queries.revenue(journey).find((r) => r.slo === slo.name)
+      : undefined;
+  return {
+    ...presentSloSummary(view, queries),
+    description: slo.description ?? null,
+    objectives: slo.objectives.map((o) => ({
+      target: o.target,
+      displayName: o.displayName ?? null,
+      timesliceTarget: o.timesliceTarget ?? null,
+      timesliceWindowMinutes: o.timesliceWindowMs === undefined ? null : o.timesliceWindowMs / 60_000,
+    })),
+    sla: slo.sla ? { target: slo.sla.target, creditPercent: slo.sla.creditPercent ?? null } : null,
+    windowEnd: iso(status.windowEnd),
+    burns: status.burns.map((b) => ({
+      window: b.window,
+      good: b.good,
+      total: b.total,
+      errorRatio: round(b.errorRatio, 9),
+      burnRate: round(b.burnRate, 4),
+    })),
+    alertPolicy: view.evaluation.tiers.map((t) => ({
+      tier: t.tier,
+      severity: t.severity,
+      factor: round(t.factor, 6),
+      long: { window: t.long.window, burnRate: round(t.long.burnRate, 4), events: t.long.total },
+      short: { window: t.short.window, burnRate: round(t.short.burnRate, 4), events: t.short.total },
+      outcome: t.outcome,
+    })),
+    revenueAtRisk: revenue ? presentRevenue(revenue) : null,
+  };
+}
+
+export function presentRevenue(r: RevenueAtRisk) {
+  return {
+    currency: r.currency,
+    method: r.method,
+    spans: r.spans.map((s) => ({
+      span: s.span,
+      badEvents: s.badEvents,
+      errorRatio: round(s.errorRatio, 9),
+      amount: round(s.amount, 2),
+    })),
+  };
+}
+
+export function presentJourneyHealth(h: JourneyHealth | undefined) {
+  if (!h) return { level: 'unknown' as const, findings: [], unknown: [] };
+  return {
+    level: h.level,
+    findings: h.findings.map((f) => ({
+      slo: f.slo,
+      cause: f.cause,
+      effect: f.effect,
+      via: f.via
+        ? { service: f.via.service, step: f.via.step, path: [...f.via.path], critical: f.via.critical }
+        : null,
+    })),
+    unknown: [...h.unknown],
+  };
+}
+
+export function presentJourney(
+  j: Journey,
+  health: JourneyHealth | undefined,
+  streams: readonly ValueStream[],
+  revenue: { currency: string; spans: Record<string, number> } | undefined,
+) {
+  return {
+    name: j.name,
+    displayName: j.displayName ?? null,
+    description: j.description ?? null,
+    owner: j.owner ?? null,
+    valueStreams: streams.filter((v) => v.journeys.includes(j.name)).map((v) => v.name),
+    value: j.value
+      ? {
+          currency: j.value.currency,
+          revenuePerHour: j.value.revenuePerHour ?? null,
+          valuePerSuccess: j.value.valuePerSuccess ?? null,
+        }
+      : null,
+    steps: j.steps.map((s) => ({ name: s.name, services: [...s.services] })),
+    health: presentJourneyHealth(health),
+    revenueAtRisk: revenue ? { currency: revenue.currency, ...roundAll(revenue.spans) } : null,
+  };
+}
+
+function roundAll(spans: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(spans).map(([k, v]) => [k, round(v, 2)]));
+}
+
+export function presentBurningService(b: BurningService) {
+  return {
+    service: b.service,
+    step: b.step,
+    path: [...b.path],
+    critical: b.critical,
+    alert: b.alert,
+    burnRate1h: round(b.burnRate1h, 4),
+    slos: b.slos.map((s) => ({ slo: s.slo, burnRate1h: round(s.burnRate1h, 4), alert: s.alert })),
+  };
+}
+
+export function presentService(s: Service, slos: readonly Slo[], exposure: readonly JourneyExposure[]) {
+  return {
+    name: s.name,
+    displayName: s.displayName ?? null,
+    description: s.description ?? null,
+    owner: s.owner ?? null,
+    tier: s.tier ?? null,
+    external: s.external,
+    runbook: s.runbook ?? null,
+    dependsOn: s.dependsOn.map((d) => ({ service: d.service, critical: d.critical })),
+    slos: slos.map((o) => o.name),
+    journeysAtRisk: exposure.map((e) => ({
+      journey: e.journey,
+      step: e.step,
+      path: [...e.path],
+      critical: e.critical,
+    })),
+  };
+}
+
+export function presentValueStream(v: ValueStream, health: ReadonlyMap<string, JourneyHealth>) {
+  const levels = v.journeys.map((j) => health.get(j)?.level ?? 'unknown');
+  // The worst known level speaks for the stream; unknown only when nothing is known.
+  const worst = (['at-risk', 'degraded', 'healthy'] as const).find((l) => levels.includes(l)) ?? 'unknown';
+  return {
+    name: v.name,
+    displayName: v.displayName ?? null,
+    objective: v.objective,
+    owner: v.owner ?? null,
+    health: worst,
+    journeys: v.journeys.map((j, i) => ({ name: j, health: levels[i] ?? 'unknown' })),
+  };
+}
+
+export function presentTransition(t: AlertTransition) {
+  const base = { slo: t.slo, kind: t.kind, type: t.type, at: iso(t.at) };
+  switch (t.type) {
+    case 'fired':
+      return t.kind === 'no-data' ? base : { ...base, tier: t.tier };
+    case 'updated':
+      return { ...base, from: t.from, to: t.to, direction: t.direction, firingSince: iso(t.firingSince) };
+    case 'resolved':
+      return t.kind === 'no-data'
+        ? { ...base, firingSince: iso(t.firingSince) }
+        : { ...base, tier: t.tier, reason: t.reason, firingSince: iso(t.firingSince) };
+  }
+}

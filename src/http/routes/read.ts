@@ -1,0 +1,323 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Catalog } from '../../catalog/model.js';
+import { NinesError } from '../../errors.js';
+import type { Engine, TickResult } from '../../runtime/engine.js';
+import { Queries } from '../../runtime/queries.js';
+import type { AlertRepository } from '../../store/alerts.js';
+import { type BucketRepository, RESOLUTION_MS, type Resolution } from '../../store/buckets.js';
+import {
+  presentBurningService,
+  presentJourney,
+  presentService,
+  presentSloDetail,
+  presentSloSummary,
+  presentTransition,
+  presentValueStream,
+} from '../presenters.js';
+
+export interface ReadDeps {
+  readonly catalog: Catalog;
+  readonly engine: Engine;
+  readonly buckets: BucketRepository;
+  readonly alerts: AlertRepository;
+  readonly clock: () => number;
+  readonly evaluate: () => Promise<TickResult>;
+}
+
+const name = z.object({ name: z.string().min(1).max(253) });
+const time = z.union([z.iso.datetime({ offset: true }), z.coerce.number().int().nonnegative()]);
+const toMs = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
+const MAX_POINTS = 5_000;
+
+function notFound(kind: string, n: string): never {
+  throw new NinesError('NOT_FOUND', `no ${kind} named '${n}'`);
+}
+
+/** Read endpoints: value streams, journeys, services, SLOs, alerts. Viewer role. */
+export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { catalog } = deps;
+  const queries = new Queries(catalog, deps.engine);
+  const viewer = { role: 'viewer' as const };
+  const streams = [...catalog.ValueStream.values()];
+
+  r.get(
+    '/api/v1/value-streams',
+    {
+      config: viewer,
+      schema: { tags: ['catalog'], summary: 'Value streams and the health of their journeys' },
+    },
+    async () => {
+      const health = queries.journeyHealth();
+      return { valueStreams: streams.map((v) => presentValueStream(v, health)) };
+    },
+  );
+
+  r.get(
+    '/api/v1/journeys',
+    { config: viewer, schema: { tags: ['catalog'], summary: 'Journeys with health and revenue at risk' } },
+    async () => {
+      const health = queries.journeyHealth();
+      return {
+        journeys: [...catalog.Journey.values()].map((j) =>
+          presentJourney(j, health.get(j.name), streams, queries.journeyRevenue(j)),
+        ),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/journeys/:name',
+    {
+      config: viewer,
+      schema: {
+        tags: ['catalog'],
+        summary: 'A journey, its SLOs, and the services that explain its burn',
+        params: name,
+      },
+    },
+    async (request) => {
+      const journey = catalog.Journey.get(request.params.name) ?? notFound('journey', request.params.name);
+      const signals = queries.signals();
+      const health = queries.journeyHealth(signals);
+      return {
+        ...presentJourney(journey, health.get(journey.name), streams, queries.journeyRevenue(journey)),
+        slos: queries
+          .slos()
+          .filter((v) => v.slo.journey === journey.name)
+          .map((v) => presentSloSummary(v, queries)),
+        burningServices: queries.explain(journey, signals).map(presentBurningService),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/services',
+    {
+      config: viewer,
+      schema: { tags: ['catalog'], summary: 'Services, their SLOs and the journeys they put at risk' },
+    },
+    async () => {
+      const slos = [...catalog.SLO.values()];
+      return {
+        services: [...catalog.Service.values()].map((s) =>
+          presentService(
+            s,
+            slos.filter((o) => o.service === s.name),
+            queries.journeysAtRisk(s.name),
+          ),
+        ),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/services/:name',
+    {
+      config: viewer,
+      schema: {
+        tags: ['catalog'],
+        summary: 'A service, its SLO statuses and the journeys it puts at risk',
+        params: name,
+      },
+    },
+    async (request) => {
+      const service = catalog.Service.get(request.params.name) ?? notFound('service', request.params.name);
+      const slos = [...catalog.SLO.values()].filter((o) => o.service === service.name);
+      return {
+        ...presentService(service, slos, queries.journeysAtRisk(service.name)),
+        sloStatuses: queries
+          .slos()
+          .filter((v) => v.slo.service === service.name)
+          .map((v) => presentSloSummary(v, queries)),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/slos',
+    {
+      config: viewer,
+      schema: {
+        tags: ['slo'],
+        summary: 'Every SLO with SLI, budget, burn rates and alerts',
+        querystring: z.object({
+          journey: z.string().optional(),
+          service: z.string().optional(),
+          health: z.enum(['healthy', 'degraded', 'at-risk', 'unknown']).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const slos = queries
+        .slos()
+        .filter(
+          (v) =>
+            (q.journey === undefined || v.slo.journey === q.journey) &&
+            (q.service === undefined || v.slo.service === q.service),
+        )
+        .map((v) => presentSloSummary(v, queries))
+        .filter((s) => q.health === undefined || s.health === q.health);
+      return { slos };
+    },
+  );
+
+  r.get(
+    '/api/v1/slos/:name',
+    {
+      config: viewer,
+      schema: {
+        tags: ['slo'],
+        summary: 'One SLO in detail: burns per window, alert tiers, revenue at risk',
+        params: name,
+      },
+    },
+    async (request) => {
+      const view = queries.slo(request.params.name) ?? notFound('SLO', request.params.name);
+      const journey = view.slo.journey === undefined ? undefined : catalog.Journey.get(view.slo.journey);
+      return presentSloDetail(view, queries, journey);
+    },
+  );
+
+  r.get(
+    '/api/v1/slos/:name/timeseries',
+    {
+      config: viewer,
+      schema: {
+        tags: ['slo'],
+        summary:
+          'Good and total events per bucket, with the SLI and the budget left since `from`, for charts',
+        params: name,
+        querystring: z.object({
+          from: time.optional(),
+          to: time.optional(),
+          resolution: z.enum(['m', 'h', 'd']).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const view = queries.slo(request.params.name) ?? notFound('SLO', request.params.name);
+      const now = deps.clock();
+      const to = request.query.to === undefined ? now : toMs(request.query.to);
+      const from = request.query.from === undefined ? view.status.windowStart : toMs(request.query.from);
+      if (!(from < to))
+        throw new NinesError('VALIDATION_FAILED', 'from must be before to', [
+          { field: 'from', message: 'must be before to' },
+        ]);
+      const span = to - from;
+      const resolution: Resolution =
+        request.query.resolution ?? (span <= 2 * 86_400_000 ? 'm' : span <= 62 * 86_400_000 ? 'h' : 'd');
+      const size = RESOLUTION_MS[resolution];
+      if (span / size > MAX_POINTS) {
+        throw new NinesError(
+          'VALIDATION_FAILED',
+          `that is more than ${MAX_POINTS} points; choose a coarser resolution or a shorter range`,
+          [{ field: 'resolution', message: 'too fine for the range' }],
+        );
+      }
+      const rows = await deps.buckets.range(view.slo.sli, resolution, from - (from % size), to);
+      const budget = 1 - (view.slo.objectives[0]?.target ?? 99.9) / 100;
+      let good = 0;
+      let total = 0;
+      return {
+        slo: view.slo.name,
+        resolution,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        points: rows.map((p) => {
+          good += p.good;
+          total += p.total;
+          const spent = total === 0 ? 0 : (total - good) / (budget * total);
+          return {
+            t: new Date(p.startMs).toISOString(),
+            good: p.good,
+            total: p.total,
+            sli: p.total === 0 ? null : Number(((p.good / p.total) * 100).toFixed(6)),
+            budgetRemaining: Number((1 - spent).toFixed(6)),
+          };
+        }),
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/alerts',
+    { config: viewer, schema: { tags: ['alerts'], summary: 'Alerts firing now' } },
+    async () => {
+      const firing = [];
+      for (const v of queries.slos()) {
+        const a = v.alert;
+        if (!a) continue;
+        for (const kind of ['page', 'ticket'] as const) {
+          const s = a[kind];
+          if (s.status === 'firing') {
+            firing.push({
+              slo: v.slo.name,
+              kind,
+              since: new Date(s.since).toISOString(),
+              tier: s.tier,
+              burns: s.burns.map((b) => ({
+                window: b.window,
+                burnRate: Number(b.burnRate.toFixed(4)),
+                events: b.total,
+              })),
+            });
+          }
+        }
+        if (a.noData.status === 'firing')
+          firing.push({
+            slo: v.slo.name,
+            kind: 'no-data' as const,
+            since: new Date(a.noData.since).toISOString(),
+            tier: null,
+            burns: [],
+          });
+      }
+      return { alerts: firing };
+    },
+  );
+
+  r.get(
+    '/api/v1/alerts/history',
+    {
+      config: viewer,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Alert transitions, newest first',
+        querystring: z.object({
+          slo: z.string().optional(),
+          kind: z.enum(['page', 'ticket', 'no-data']).optional(),
+          since: time.optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const history = await deps.alerts.history({
+        limit: q.limit,
+        ...(q.slo !== undefined && { slo: q.slo }),
+        ...(q.kind !== undefined && { kind: q.kind }),
+        ...(q.since !== undefined && { sinceMs: toMs(q.since) }),
+      });
+      return { transitions: history.map(presentTransition) };
+    },
+  );
+
+  r.post(
+    '/api/v1/evaluate',
+    { config: { role: 'responder' }, schema: { tags: ['slo'], summary: 'Evaluate every SLO now' } },
+    async () => {
+      const result = await deps.evaluate();
+      return {
+        evaluatedAt: new Date(result.evaluatedAt).toISOString(),
+        durationMs: Number(result.durationMs.toFixed(3)),
+        slos: catalog.SLO.size,
+        transitions: result.transitions.map(presentTransition),
+      };
+    },
+  );
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import type { Catalog } from '../catalog/model.js';
+import { Metrics } from '../http/metrics.js';
+import { registerReadRoutes } from '../http/routes/read.js';
+import { buildServer } from '../http/server.js';
+import { EventSlis } from '../sources/events/parse.js';
+import { EventWriter } from '../sources/events/writer.js';
+import { AlertRepository } from '../store/alerts.js';
+import { BatchRepository } from '../store/batches.js';
+import { BucketRepository } from '../store/buckets.js';
+import { openStore, type Store } from '../store/db.js';
+import { TokenRepository } from '../store/tokens.js';
+import type { ServerConfig } from './config.js';
+import { Engine, type TickResult } from './engine.js';
+import { Maintenance } from './maintenance.js';
+
+export interface Nines {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly writer: EventWriter;
+  readonly metrics: Metrics;
+  /** Runs one evaluation now and stores what changed. */
+  evaluate(): Promise<TickResult>;
+  /** Stops ticking, stops accepting requests, drains committed work, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: () => number;
+  /** Start the evaluation loop (default true); tests drive `evaluate()` themselves. */
+  readonly loop?: boolean;
+  readonly version?: string;
+  /** Fewest events an alert window needs before it may page; default 10. */
+  readonly minEvents?: number;
+}
+
+/**
+ * Wires nines together: store, engine rebuilt from stored buckets, event writer,
+ * HTTP server and the evaluation loop. Does not listen; the caller does.
+ */
+export async function createNines(
+  config: ServerConfig,
+  catalog: Catalog,
+  options: StartOptions = {},
+): Promise<Nines> {
+  const clock = options.clock ?? Date.now;
+  const store = await openStore({ url: config.database, dataDir: config.dataDir });
+  const metrics = new Metrics();
+  const buckets = new BucketRepository(store.db);
+  const alerts = new AlertRepository(store.db);
+  const engine = new Engine(catalog, {
+    noDataMs: config.noDataMinutes * 60_000,
+    minEvents: options.minEvents ?? 10,
+  });
+  const started = clock();
+  const needs = engine.historyNeeds(started);
+  engine.start(
+    {
+      minuteRows: await buckets.since('m', needs.minutesSince),
+      hourRows: await buckets.since('h', needs.hoursSince),
+      alertStates: await alerts.states(),
+    },
+    started,
+  );
+  metrics.slos.set(catalog.SLO.size);
+
+  const writer = new EventWriter(store, (counts) => {
+    engine.ingest(counts, clock());
+    let events = 0;
+    for (const c of counts) events += c.total;
+    metrics.eventsAccepted.inc(events);
+  });
+  const slis = new EventSlis(catalog);
+  let ready = false;
+
+  let ticking: Promise<TickResult> | undefined;
+  const evaluate = (): Promise<TickResult> => {
+    // One tick at a time; a caller asking during a tick gets that tick's result.
+    ticking ??= (async () => {
+      try {
+        const result = engine.tick(clock());
+        metrics.evaluationDuration.observe(result.durationMs / 1000);
+        for (const kind of ['page', 'ticket', 'noData'] as const) {
+          metrics.alertsFiring.set(
+            { kind },
+            engine.allViews().filter((v) => v.alert?.[kind].status === 'firing').length,
+          );
+        }
+        await alerts.record(result.changed, result.transitions, result.evaluatedAt);
+        return result;
+      } finally {
+        ticking = undefined;
+      }
+    })();
+    return ticking;
+  };
+
+  const app = await buildServer({
+    catalog: () => catalog,
+    tokens: new TokenRepository(store.db),
+    clock,
+    metrics,
+    ready: () => ready,
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitMb * 1024 * 1024,
+    ...(options.version !== undefined && { version: options.version }),
+    events: {
+      slis: () => slis,
+      writer,
+      clock,
+      limits: { maxAgeMs: config.maxEventAgeHours * 3_600_000, maxFutureMs: 5 * 60_000 },
+    },
+    routes: [(a) => registerReadRoutes(a, { catalog, engine, buckets, alerts, clock, evaluate })],
+  });
+
+  const maintenance = new Maintenance({
+    catalog,
+    buckets,
+    batches: new BatchRepository(store.db),
+    retentionDays: config.retentionDays,
+    clock,
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
+  const timers: NodeJS.Timeout[] = [];
+  if (options.loop !== false) {
+    const onError = (err: unknown) => app.log.error({ err }, 'evaluation failed');
+    timers.push(setInterval(() => evaluate().catch(onError), config.evaluationInterval * 1000));
+    timers.push(setInterval(() => void maintenance.run(), 3_600_000));
+  }
+  for (const t of timers) t.unref();
+  await evaluate();
+  ready = true;
+
+  return {
+    app,
+    store,
+    engine,
+    writer,
+    metrics,
+    evaluate,
+    async close() {
+      ready = false;
+      for (const t of timers) clearInterval(t);
+      await app.close();
+      await writer.close();
+      await ticking;
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Catalog, Journey } from '../catalog/model.js';
+import {
+  type BurningService,
+  explainJourney,
+  type JourneyExposure,
+  type JourneyHealth,
+  journeyHealth,
+  journeysAtRisk,
+  type SloHealth,
+  type SloSignal,
+  sloHealth,
+} from '../slo/impact.js';
+import { type RevenueAtRisk, revenueAtRisk } from '../slo/revenue.js';
+import type { Engine, SloView } from './engine.js';
+
+/**
+ * Read-side questions the API answers, computed from the engine's last
+ * evaluation: journey health through dependencies, impact, revenue at risk.
+ */
+export class Queries {
+  constructor(
+    readonly catalog: Catalog,
+    private readonly engine: Engine,
+  ) {}
+
+  signals(): Map<string, SloSignal> {
+    const out = new Map<string, SloSignal>();
+    for (const v of this.engine.allViews()) out.set(v.slo.name, { ...v.status, alerts: v.evaluation });
+    return out;
+  }
+
+  slo(name: string): SloView | undefined {
+    return this.engine.view(name);
+  }
+
+  slos(): SloView[] {
+    return this.engine.allViews();
+  }
+
+  sloHealth(view: SloView): SloHealth {
+    return sloHealth({ ...view.status, alerts: view.evaluation });
+  }
+
+  journeyHealth(signals = this.signals()): Map<string, JourneyHealth> {
+    return new Map(journeyHealth(this.catalog, signals).map((h) => [h.journey, h]));
+  }
+
+  explain(journey: Journey, signals = this.signals()): BurningService[] {
+    return explainJourney(this.catalog, journey, signals);
+  }
+
+  journeysAtRisk(service: string): JourneyExposure[] {
+    return journeysAtRisk(this.catalog, service);
+  }
+
+  /** Revenue at risk of each SLO of the journey (occurrences SLOs only: slices are not sales). */
+  revenue(journey: Journey): RevenueAtRisk[] {
+    const out: RevenueAtRisk[] = [];
+    for (const view of this.engine.allViews()) {
+      if (view.slo.journey !== journey.name || view.slo.budgetingMethod !== 'occurrences') continue;
+      const r = revenueAtRisk(journey, view.status);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * A journey's revenue at risk per span: the largest of its SLOs', not their sum,
+   * since one failing request often fails several SLOs at once.
+   */
+  journeyRevenue(journey: Journey): { currency: string; spans: Record<string, number> } | undefined {
+    const all = this.revenue(journey);
+    const first = all[0];
+    if (!first) return undefined;
+    const spans: Record<string, number> = {};
+    for (const r of all) for (const s of r.spans) spans[s.span] = Math.max(spans[s.span] ?? 0, s.amount);
+    return { currency: first.currency, spans };
+  }
+}

@@ -1,0 +1,142 @@
+import type { Slo } from '../catalog/model.js';
+import {
+  BURN_WINDOWS,
+  type Burn,
+  type BurnWindowName,
+  type CountSource,
+  type Counts,
+  MINUTE,
+  type SloStatus,
+} from './types.js';
+import { windowBounds } from './windows.js';
+
+/** No events for this long means "no data" (the metric or the service may be gone). */
+export const DEFAULT_NO_DATA_MS = 10 * MINUTE;
+
+export interface EvaluateInput {
+  readonly slo: Slo;
+  /**
+   * The SLO's counts: a `BucketSeries` for occurrences, a `TimesliceSeries` for
+   * timeslices (then every "event" below is a slice and the budget is in slices).
+   */
+  readonly source: CountSource;
+  /** The instant evaluated, UTC epoch ms. */
+  readonly nowMs: number;
+  /** Length of the no-data window ending at `nowMs`; default `DEFAULT_NO_DATA_MS`. */
+  readonly noDataMs?: number;
+}
+
+/**
+ * An SLO's budget, SLI and burn rates at `nowMs`.
+ *
+ * The first objective drives the budget: further objectives (OpenSLO allows
+ * several) are reported elsewhere. Counts come from `source.sum`, so windows
+ * reaching past the source's minute tier start on the hour (see series.ts).
+ * Budgeting method needs no branch here: a `TimesliceSeries` already answers
+ * in slices. Every number is finite: without traffic the SLI is undefined, burn
+ * rates are 0 and the whole budget remains.
+ *
+ * @example
+ * const status = evaluateSlo({ slo, source: series, nowMs });
+ * status.budget.remainingMinutes; // 43.2 for an untouched 99.9% over 30 days
+ */
+export function evaluateSlo(input: EvaluateInput): SloStatus {
+  const { slo, source, nowMs } = input;
+  const noDataMs = input.noDataMs ?? DEFAULT_NO_DATA_MS;
+  if (!(noDataMs > 0 && Number.isFinite(noDataMs))) {
+    throw new RangeError(`noDataMs must be a positive number of milliseconds; got ${noDataMs}`);
+  }
+  const objective = objectiveOf(slo);
+  const bounds = windowBounds(slo.window, nowMs);
+  const counts = cleanCounts(source.sum(bounds.startMs, nowMs));
+  const burns: Burn[] = BURN_WINDOWS.map((w) =>
+    burnOf(w.name, w.ms, cleanCounts(source.sum(nowMs - w.ms, nowMs)), objective),
+  );
+  burns.push(burnOf('period', nowMs - bounds.startMs, counts, objective));
+  return {
+    slo: slo.name,
+    evaluatedAt: nowMs,
+    windowStart: bounds.startMs,
+    windowEnd: bounds.endMs,
+    objective,
+    good: counts.good,
+    total: counts.total,
+    sli: counts.total > 0 ? counts.good / counts.total : undefined,
+    budget: budgetOf(counts, objective, bounds.periodMs),
+    burns,
+    noData: cleanCounts(source.sum(nowMs - noDataMs, nowMs)).total === 0,
+  };
+}
+
+/**
+ * The objective of an SLO's first objective as a ratio: 99.9 → 0.999.
+ *
+ * @example
+ * objectiveOf(slo); // 0.9990000000000001 for target 99.9 (compare with a tolerance)
+ * @throws RangeError without an objective or with a target outside (0, 100), which would make the budget 0 or negative.
+ */
+export function objectiveOf(slo: Slo): number {
+  const first = slo.objectives[0];
+  if (first === undefined) throw new RangeError(`SLO '${slo.name}' has no objective`);
+  if (!(first.target > 0 && first.target < 100)) {
+    throw new RangeError(`SLO '${slo.name}' has target ${first.target}; it must lie in (0, 100)`);
+  }
+  return first.target / 100;
+}
+
+/**
+ * Budget over a window's counts. `periodMs` is the whole period (see `WindowBounds`).
+ *
+ * @example
+ * budgetOf({ good: 999_700, total: 1_000_000 }, 0.999, 30 * DAY).remainingRatio; // ≈ 0.7
+ */
+export function budgetOf(counts: Counts, objective: number, periodMs: number): SloStatus['budget'] {
+  const allowedRatio = allowedRatioOf(objective);
+  const total = allowedRatio * counts.total;
+  const consumed = counts.total - counts.good;
+  // objective < 1, so total > 0 exactly when there was traffic.
+  const remainingRatio = total > 0 ? 1 - consumed / total : 1;
+  const remainingMinutes = (Math.max(0, remainingRatio) * allowedRatio * periodMs) / MINUTE;
+  return { total, consumed, remainingRatio, remainingMinutes };
+}
+
+/**
+ * Burn over one window: error ratio divided by the error budget.
+ *
+ * @example
+ * burnOf('1h', HOUR, { good: 990, total: 1000 }, 0.999).burnRate; // ≈ 10
+ */
+export function burnOf(
+  window: BurnWindowName | 'period',
+  windowMs: number,
+  counts: Counts,
+  objective: number,
+): Burn {
+  const errorRatio = counts.total > 0 ? (counts.total - counts.good) / counts.total : 0;
+  return {
+    window,
+    windowMs,
+    good: counts.good,
+    total: counts.total,
+    errorRatio,
+    burnRate: errorRatio / allowedRatioOf(objective),
+  };
+}
+
+/** The error budget as a fraction of events, 1 - objective; refuses objectives that leave none. */
+function allowedRatioOf(objective: number): number {
+  if (!(objective > 0 && objective < 1))
+    throw new RangeError(`objective must lie in (0, 1); got ${objective}`);
+  return 1 - objective;
+}
+
+/**
+ * Counts safe to divide: finite, 0 ≤ good ≤ total. Cumulative sums of fractional
+ * counts can differ from the truth by rounding, and a foreign source may be
+ * worse; a NaN here would poison every ratio downstream.
+ */
+function cleanCounts(counts: Counts): Counts {
+  const total = Number.isFinite(counts.total) ? Math.max(0, counts.total) : 0;
+  const good = Number.isFinite(counts.good) ? Math.min(total, Math.max(0, counts.good)) : 0;
+  return { good, total };
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalog } from '../../src/catalog/load.js';
+import { readCatalogFiles } from '../../src/catalog/load-dir.js';
+import type { Catalog } from '../../src/catalog/model.js';
+import { createNines, type Nines } from '../../src/runtime/app.js';
+import { readServerConfig } from '../../src/runtime/config.js';
+import { TokenRepository } from '../../src/store/tokens.js';
+
+export interface TestNines extends Nines {
+  /** Bearer headers for a token of each role. */
+  readonly auth: {
+    viewer: Record<string, string>;
+    responder: Record<string, string>;
+    admin: Record<string, string>;
+  };
+  /** The test's clock; move it with `clock.set`. */
+  readonly clock: { now: number; set(ms: number): void };
+  readonly dataDir: string;
+  cleanup(): Promise<void>;
+}
+
+export async function webshopCatalog(): Promise<Catalog> {
+  const { catalog, diagnostics } = loadCatalog(await readCatalogFiles('examples/webshop'));
+  if (diagnostics.length > 0) throw new Error('the example catalog does not validate');
+  return catalog;
+}
+
+/**
+ * A nines on a fresh SQLite store (or the given database URL) with a controllable
+ * clock and one token per role; no evaluation loop, tests call `evaluate()`.
+ */
+export async function startTestNines(
+  options: {
+    catalog?: Catalog;
+    database?: string;
+    now?: number;
+    env?: Record<string, string>;
+    minEvents?: number;
+  } = {},
+): Promise<TestNines> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'nines-app-'));
+  const clock = {
+    now: options.now ?? Date.UTC(2026, 10, 22, 12, 0, 30),
+    set(ms: number) {
+      this.now = ms;
+    },
+  };
+  const config = readServerConfig(
+    { dataDir, logLevel: 'silent', ...(options.database !== undefined && { database: options.database }) },
+    options.env ?? {},
+  );
+  const nines = await createNines(config, options.catalog ?? (await webshopCatalog()), {
+    clock: () => clock.now,
+    loop: false,
+    ...(options.minEvents !== undefined && { minEvents: options.minEvents }),
+  });
+  const tokens = new TokenRepository(nines.store.db);
+  const header = async (role: 'viewer' | 'responder' | 'admin') => ({
+    authorization: `Bearer ${(await tokens.create(`test-${role}`, role, clock.now)).token}`,
+  });
+  const auth = {
+    viewer: await header('viewer'),
+    responder: await header('responder'),
+    admin: await header('admin'),
+  };
+  return Object.assign(nines, {
+    auth,
+    clock,
+    dataDir,
+    async cleanup() {
+      await nines.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
