@@ -145,7 +145,7 @@ describe('POST /api/v1/sli/events', () => {
           message:
             'timestamp 2026-11-22T13:00:30.000Z is in the future (more than 300s ahead of the server clock)',
         },
-        { index: 4, field: 'good', message: 'good must be a number of events, 0 or more' },
+        { index: 4, field: 'good', message: 'good must be a number of events from 0 to 1e12' },
       ],
     });
     const after = await nines.store.db
@@ -211,7 +211,7 @@ describe('reading budgets, burn rates and impact', () => {
     expect(pay.revenueAtRisk).toMatchObject({ currency: 'EUR', '1h': 500 * 64.5 });
     const history = (
       await nines.app.inject({
-        url: '/api/v1/alerts/history?slo=payment-success',
+        url: '/api/v1/alerts/history?slo=payment-success&kind=page',
         headers: nines.auth.viewer,
       })
     ).json();

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlertState, AlertTransition } from '../src/slo/alert-state.js';
+import { AlertRepository } from '../src/store/alerts.js';
 import { BatchRepository } from '../src/store/batches.js';
 import { BucketRepository } from '../src/store/buckets.js';
 import type { Store } from '../src/store/db.js';
@@ -118,6 +120,54 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
       ).rejects.toThrow('disk full');
       expect(await buckets.since('m', 0)).toEqual([]);
       expect(await batches.claim([{ batchId: 'lost', receivedAt: 2, events: 1 }])).toEqual(new Set(['lost']));
+    });
+  });
+
+  describe('alerts', () => {
+    const state = (slo: string, at: number): AlertState => ({
+      slo,
+      page: {
+        status: 'firing',
+        since: at,
+        tier: 'page-1h',
+        changedAt: at,
+        burns: [{ window: '1h', burnRate: 20, total: 500 }],
+      },
+      ticket: { status: 'resolved', since: at, burns: [] },
+      noData: { status: 'resolved', since: at },
+    });
+    const fired = (slo: string, at: number): AlertTransition => ({
+      type: 'fired',
+      slo,
+      kind: 'page',
+      at,
+      tier: 'page-1h',
+      burns: [{ window: '1h', burnRate: 20, total: 500 }],
+    });
+
+    it('keeps one state per SLO and every transition, newest first', async () => {
+      const alerts = new AlertRepository(store.db);
+      await alerts.record(
+        [state('a', 1_000), state('b', 1_000)],
+        [fired('a', 1_000), fired('b', 1_000)],
+        1_000,
+      );
+      await alerts.record(
+        [state('a', 2_000)],
+        [{ type: 'fired', slo: 'a', kind: 'no-data', at: 2_000 }],
+        2_000,
+      );
+      const states = await alerts.states();
+      expect(states.size).toBe(2);
+      expect(states.get('a')).toEqual(state('a', 2_000));
+      const history = await alerts.history({ limit: 10 });
+      expect(history.map((t) => `${t.slo}:${t.kind}:${t.at}`)).toEqual([
+        'a:no-data:2000',
+        'b:page:1000',
+        'a:page:1000',
+      ]);
+      expect(await alerts.history({ slo: 'a', kind: 'page', limit: 10 })).toEqual([fired('a', 1_000)]);
+      expect(await alerts.history({ sinceMs: 1_500, limit: 10 })).toHaveLength(1);
     });
   });
 });

@@ -69,7 +69,7 @@ describe('evaluateSlo against a brute-force recount', () => {
           expectRecount(status, slo, events, tierModel(head, DEFAULT_MINUTE_SPAN, hourSpanFor(window)));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 200 },
     );
   });
 });

@@ -177,7 +177,7 @@ describe('BucketSeries against a brute-force event list', () => {
           check();
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 200 },
     );
   });
 
@@ -208,7 +208,7 @@ describe('BucketSeries against a brute-force event list', () => {
           });
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 200 },
     );
   });
 });

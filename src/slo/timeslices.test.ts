@@ -142,7 +142,7 @@ describe('TimesliceSeries against brute-force slice counts', () => {
             expect(s.sum(now - w.ms, now)).toEqual(bruteSum(slices, now - w.ms, now, tiers));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 200 },
     );
   });
 });

@@ -147,7 +147,7 @@ describe('windowBounds, calendar properties', () => {
         expect(b.periodMs).toBe(expected.endMs - expected.startMs);
         expect(b.endMs).toBe(now);
       }),
-      { numRuns: 3000 },
+      { numRuns: 300 },
     );
   });
 
@@ -180,7 +180,7 @@ describe('windowBounds, calendar properties', () => {
           if (unit !== 'week') expect(local.day).toBe(start.day);
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 300 },
     );
   });
 });

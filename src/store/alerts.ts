@@ -38,8 +38,8 @@ export class AlertRepository {
         await trx
           .insertInto('alert_history')
           .values(
-            transitions.slice(i, i + 500).map((t) => ({
-              id: randomUUID(),
+            transitions.slice(i, i + 500).map((t, j) => ({
+              id: historyId(t.at, i + j),
               slo: t.slo,
               kind: t.kind,
               at: t.at,
@@ -57,7 +57,12 @@ export class AlertRepository {
     if (query.slo !== undefined) q = q.where('slo', '=', query.slo);
     if (query.kind !== undefined) q = q.where('kind', '=', query.kind);
     if (query.sinceMs !== undefined) q = q.where('at', '>=', query.sinceMs);
-    const rows = await q.orderBy('at', 'desc').orderBy('id').limit(query.limit).execute();
+    const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map((r) => JSON.parse(r.transition) as AlertTransition);
   }
+}
+
+/** Sorts by time, then by order within one evaluation; the random tail keeps replicas apart. */
+function historyId(at: number, index: number): string {
+  return `${String(at).padStart(15, '0')}-${String(index).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
 }

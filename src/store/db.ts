@@ -29,6 +29,9 @@ export async function openStore(options: { url?: string | undefined; dataDir: st
   let store: Store;
   if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash nines;
+    // the pool replaces it on the next query.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
   } else {

@@ -34,13 +34,15 @@ export async function webshopCatalog(): Promise<Catalog> {
 export async function startTestNines(
   options: {
     catalog?: Catalog;
-    database?: string;
+    database?: string | undefined;
+    /** Reuse a data directory (it is then not removed by cleanup). */
+    dataDir?: string;
     now?: number;
     env?: Record<string, string>;
     minEvents?: number;
   } = {},
 ): Promise<TestNines> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'nines-app-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'nines-app-'));
   const clock = {
     now: options.now ?? Date.UTC(2026, 10, 22, 12, 0, 30),
     set(ms: number) {
@@ -71,7 +73,7 @@ export async function startTestNines(
     dataDir,
     async cleanup() {
       await nines.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }

@@ -44,17 +44,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function timestampOf(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
+  // Epoch milliseconds a Date can hold (±8.64e15); anything else is not a time.
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 && v <= 8.64e15 ? v : undefined;
   if (
     typeof v !== 'string' ||
     !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(v)
   )
     return undefined;
   const ms = Date.parse(v);
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
-const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** Most events one item may carry: far above any real minute, far below where sums lose integers. */
+export const MAX_COUNT = 1e12;
+
+const count = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_COUNT;
 
 /**
  * Validates a batch of pushed events against the catalog. Either every event is
@@ -134,8 +138,8 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
     if (hasCounts && hasOutcome) {
       fail(i, undefined, 'an event has either good and total (counts) or ok (an outcome), not both');
     } else if (hasCounts) {
-      if (!count(item.good)) fail(i, 'good', 'good must be a number of events, 0 or more');
-      if (!count(item.total)) fail(i, 'total', 'total must be a number of events, 0 or more');
+      if (!count(item.good)) fail(i, 'good', 'good must be a number of events from 0 to 1e12');
+      if (!count(item.total)) fail(i, 'total', 'total must be a number of events from 0 to 1e12');
       else if (count(item.good) && (item.good as number) > (item.total as number)) {
         fail(i, 'good', `good (${String(item.good)}) is more than total (${String(item.total)})`);
       }
@@ -145,7 +149,7 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
       if (typeof item.ok !== 'boolean') fail(i, 'ok', 'ok must be true or false');
       const latency = item.latencyMs;
       if (latency !== undefined && !count(latency))
-        fail(i, 'latencyMs', 'latencyMs must be a number of milliseconds, 0 or more');
+        fail(i, 'latencyMs', 'latencyMs must be a number of milliseconds from 0 to 1e12');
       if (sli?.indicator.type === 'latency') {
         if (latency === undefined)
           fail(i, 'latencyMs', `SLI '${sli.name}' measures latency, so an outcome needs latencyMs`);
