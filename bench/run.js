@@ -1,163 +1,49 @@
 /**
- * Catalog parsing benchmark (`npm run bench`).
- *
- * Generates one large nines/v1 catalog (5,000 services, 1,000 journeys, 10,000 SLOs),
- * then times, interleaved round by round:
- *   (a) baseline: js-yaml's loadAll (core schema) of every file, the plain parse nines uses;
- *   (y) baseline: yaml's parseAllDocuments(text) + doc.toJS() of every document;
- *   (b) loadCatalog(files): parse plus schema validation and cross-document checks.
- * Reports median and min of each and the ratios of the medians.
- *
- * BENCH_SCALE (default 1) scales the services, journeys and SLOs (teams and value
- * streams stay at 50).
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run.
+ *   catalog  parse + validate 5,000 services / 1,000 journeys / 10,000 SLOs vs plain YAML parses
+ *   ingest   durable events/s through `nines serve` vs a bare Node http server parsing the same bodies
+ *   engine   one evaluation tick over 10,000 SLOs, memory per SLO
+ *   api      GET /api/v1/slos p50/p99 under 16 concurrent clients vs the bare server
+ * BENCH_ONLY=catalog,engine runs a subset.
  */
-
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { parseAllDocuments } from 'yaml';
-import { formatDiagnostic } from '../dist/catalog/diagnostics.js';
-import { loadCatalog } from '../dist/catalog/load.js';
-import { countByKind } from '../dist/catalog/model.js';
-import { expectedCounts, generateCatalog } from './generate.js';
 
-const WARMUP_ROUNDS = 1;
-const ROUNDS = 5;
-const SCALE = Number(process.env.BENCH_SCALE ?? '1');
-
-if (!(SCALE > 0)) {
-  console.error(`BENCH_SCALE must be a positive number, got '${process.env.BENCH_SCALE}'`);
-  process.exit(1);
-}
-
-// A full collection before each timed call, so garbage from one side is not billed to the other.
 setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc');
+globalThis.gc = runInNewContext('gc');
 
-const scaled = (n) => Math.max(1, Math.round(n * SCALE));
-const options = {
-  services: scaled(5000),
-  journeys: scaled(1000),
-  slos: scaled(10000),
-  teams: 50,
-  valueStreams: 50,
-};
-
-function fail(message) {
-  console.error(`bench: ${message}`);
-  process.exit(1);
-}
-
-function plainYaml(files) {
-  let documents = 0;
-  for (const file of files) {
-    for (const doc of parseAllDocuments(file.text)) {
-      doc.toJS();
-      documents++;
-    }
-  }
-  return documents;
-}
-
-function plainJsYaml(files) {
-  let documents = 0;
-  for (const file of files) documents += loadAll(file.text, undefined, { schema: CORE_SCHEMA }).length;
-  return documents;
-}
-
-function time(fn) {
-  collect();
-  const start = performance.now();
-  const result = fn();
-  return { ms: performance.now() - start, result };
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
-const ms = (x) => x.toFixed(1);
-
-const files = generateCatalog(options);
-const bytes = files.reduce((sum, f) => sum + Buffer.byteLength(f.text), 0);
-const expected = expectedCounts(options);
-
-/** The benchmark is only meaningful on a clean catalog: every round's load is checked (untimed). */
-function verify(result, yamlDocuments, round) {
-  if (result.diagnostics.length > 0) {
-    for (const d of result.diagnostics.slice(0, 10)) console.error(formatDiagnostic(d));
-    fail(`round ${round}: the generated catalog has ${result.diagnostics.length} diagnostics, expected 0`);
-  }
-  const counts = countByKind(result.catalog);
-  for (const [kind, n] of Object.entries(expected)) {
-    if (counts[kind] !== n) fail(`round ${round}: expected ${n} ${kind}, loadCatalog built ${counts[kind]}`);
-  }
-  if (yamlDocuments !== undefined && result.documents !== yamlDocuments) {
-    fail(`round ${round}: loadCatalog read ${result.documents} documents, yaml ${yamlDocuments}`);
-  }
-  return counts;
-}
-
-const plain = [];
-const plainYamlTimes = [];
-const load = [];
-let documents;
-let counts;
-for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-  // Alternate which side goes first so drift (heap growth, JIT, thermal) hits both alike.
-  const order = round % 2 === 0 ? ['a', 'y', 'b'] : ['b', 'y', 'a'];
-  let loaded;
-  for (const side of order) {
-    if (side === 'a') {
-      const { ms: t, result } = time(() => plainJsYaml(files));
-      documents = result;
-      if (round >= WARMUP_ROUNDS) plain.push(t);
-    } else if (side === 'y') {
-      const { ms: t, result } = time(() => plainYaml(files));
-      if (result !== documents && documents !== undefined)
-        fail(`yaml read ${result} documents, js-yaml ${documents}`);
-      if (round >= WARMUP_ROUNDS) plainYamlTimes.push(t);
-    } else {
-      const { ms: t, result } = time(() => loadCatalog(files));
-      loaded = result;
-      if (round >= WARMUP_ROUNDS) load.push(t);
-    }
-  }
-  counts = verify(loaded, documents, round);
-}
-
+const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine').split(','));
 const cpus = os.cpus();
-console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cpus, node ${process.version}`);
 console.log(
-  `catalog: ${files.length} files, ${documents} documents, ${(bytes / 1024).toFixed(0)} KiB (${bytes} bytes), scale ${SCALE}`,
+  `machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cpus, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
 );
-console.log(
-  `  ${Object.entries(counts)
-    .filter(([, n]) => n > 0)
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ')}`,
-);
-console.log(`rounds: ${WARMUP_ROUNDS} warm-up + ${ROUNDS} measured, interleaved, 0 diagnostics in each`);
+const f = (n, d = 1) => Number(n).toFixed(d);
 
-const medPlain = median(plain);
-const medYaml = median(plainYamlTimes);
-const medLoad = median(load);
-const ratio = medLoad / medPlain;
-console.log(
-  `(a) js-yaml loadAll:                 median ${ms(medPlain)} ms, min ${ms(Math.min(...plain))} ms`,
-);
-console.log(
-  `(y) yaml parseAllDocuments + toJS:   median ${ms(medYaml)} ms, min ${ms(Math.min(...plainYamlTimes))} ms`,
-);
-console.log(
-  `(b) loadCatalog (parse+schema+checks): median ${ms(medLoad)} ms, min ${ms(Math.min(...load))} ms`,
-);
-console.log(
-  `ratio median(b)/median(a): ${ratio.toFixed(2)}; median(b)/median(y): ${(medLoad / medYaml).toFixed(2)}`,
-);
-console.log(
-  `catalog load: ${ms(medLoad)} ms median (${ratio.toFixed(2)}x a plain js-yaml parse, ${(medLoad / medYaml).toFixed(2)}x a yaml parseAllDocuments of the same files)`,
-);
+if (only.has('catalog')) {
+  console.log('\n== catalog');
+  await import('./catalog.js');
+}
+
+if (only.has('server')) {
+  console.log('\n== ingest and API (nines serve on SQLite vs a bare Node http server, 3 interleaved rounds)');
+  const { benchServer } = await import('./server.js');
+  const r = await benchServer();
+  const i = r.ingest;
+  console.log(
+    `ingest: ${f(i.ninesEventsPerSecond / 1000)}k events/s durable (batches of ${i.eventsPerBatch}, ${i.concurrency} clients, p50 ${f(i.ninesP50Ms)} ms, p99 ${f(i.ninesP99Ms)} ms); bare server ${f(i.bareEventsPerSecond / 1000)}k events/s; ratio ${f(i.ninesEventsPerSecond / i.bareEventsPerSecond, 2)}`,
+  );
+  const a = r.api;
+  console.log(
+    `api GET /api/v1/slos, 16 clients: p50 ${f(a.ninesP50Ms, 2)} ms, p99 ${f(a.ninesP99Ms, 2)} ms, ${f(a.ninesRps, 0)} req/s; bare server p50 ${f(a.bareP50Ms, 2)} ms, p99 ${f(a.bareP99Ms, 2)} ms, ${f(a.bareRps, 0)} req/s; throughput ratio ${f(a.ninesRps / a.bareRps, 3)}`,
+  );
+}
+
+if (only.has('engine')) {
+  console.log('\n== evaluation tick');
+  const { benchEngine } = await import('./engine.js');
+  const r = await benchEngine();
+  console.log(
+    `tick over ${r.slos} SLOs (8 windows each, 2% burning): median ${f(r.tickMedianMs)} ms, max ${f(r.tickMaxMs)} ms; series ${f(r.seriesBytesPerSlo / 1024)} KiB per SLO; rebuild from stored buckets ${f(r.rebuildMs / 1000)} s`,
+  );
+}

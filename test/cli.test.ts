@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,20 @@ describe('nines validate', () => {
     const r = await nines(['validate', 'no/such/dir']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("nines: catalog path 'no/such/dir' does not exist\n");
+  });
+
+  it('is a user error (exit 1) naming a file that cannot be read', async () => {
+    const dir = await tempCatalog({
+      'teams.yaml': 'apiVersion: nines/v1\nkind: Team\nmetadata: {name: t}\n',
+    });
+    try {
+      await symlink(join(dir.dir, 'gone.yaml'), join(dir.dir, 'slos.yaml'));
+      const r = await nines(['validate', '.'], { cwd: dir.dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe("nines: cannot read 'slos.yaml': it is a broken symbolic link\n");
+    } finally {
+      await dir.cleanup();
+    }
   });
 
   it('is a usage error (exit 2) without a directory', async () => {
@@ -223,6 +238,31 @@ describe('nines serve', () => {
 
 describe('the nines binary', () => {
   const exec = promisify(execFile);
+
+  it('ends quietly with exit code 0 when its reader stops early (nines graph big | head -1)', async () => {
+    const services = Array.from(
+      { length: 20_000 },
+      (_, i) => `---\napiVersion: nines/v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {owner: t}\n`,
+    );
+    const big = await tempCatalog({
+      'c.yaml': `apiVersion: nines/v1\nkind: Team\nmetadata: {name: t}\n${services.join('')}`,
+    });
+    try {
+      const child = spawn(process.execPath, ['bin/nines.js', 'graph', big.dir], { stdio: 'pipe' });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      // Read the first chunk, then close the pipe as `head -1` does.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const [code] = (await once(child, 'close')) as [number | null];
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    } finally {
+      await big.cleanup();
+    }
+  });
+
   it('runs from bin/nines.js with the built code', async () => {
     const { stdout } = await exec(process.execPath, ['bin/nines.js', 'validate', 'examples/webshop']);
     expect(stdout).toContain('examples/webshop: valid');

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { BuildResult, Declared, Reference } from './declared.js';
-import { metaOf } from './declared.js';
+import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { LATENCY_DURATION, parseDuration } from './duration.js';
 import type { Indicator, Meta, Objective, SliSource, Window } from './model.js';
@@ -22,7 +22,12 @@ export function buildNines<K extends keyof Specs>(
   spec: Specs[K],
   doc: SourceDocument,
 ): BuildResult {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = reservedAnnotations(
+    metadata.annotations,
+    ['metadata'],
+    doc,
+    'invalid-value',
+  );
   const refs: Reference[] = [];
   const meta = metaOf(metadata, (spec as { description?: string }).description);
   const one = (entity: Declared['entity']): BuildResult => ({
@@ -142,8 +147,10 @@ export function buildNines<K extends keyof Specs>(
         diagnostics,
       };
     }
-    case 'SLO':
-      return buildSlo(meta, spec as Specs['SLO'], doc);
+    case 'SLO': {
+      const slo = buildSlo(meta, spec as Specs['SLO'], doc);
+      return { declared: slo.declared, diagnostics: [...diagnostics, ...slo.diagnostics] };
+    }
   }
   return { declared: [], diagnostics };
 }
@@ -182,7 +189,7 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
   } else if (s.sli !== undefined) {
     refs.push({ kind: 'SLI', name: s.sli, path: ['spec', 'sli'] });
   } else if (s.indicator) {
-    sliName = `${meta.name}-sli`;
+    sliName = inlineSliName(meta.name);
     const sliRefs: Reference[] = [];
     const indicator = buildIndicator(s.indicator, ['spec', 'indicator'], doc, diagnostics, sliRefs);
     if (indicator) {
@@ -240,6 +247,10 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
       }
     }
     const sliceMs = o.timesliceWindow === undefined ? undefined : parseDuration(o.timesliceWindow);
+    if (method === 'timeslices' && o.timesliceWindow !== undefined && sliceMs !== undefined) {
+      const problem = checkTimesliceWindow(sliceMs, o.timesliceWindow, doc, [...at, 'timesliceWindow']);
+      if (problem) diagnostics.push(problem);
+    }
     objectives.push({
       ...(o.displayName !== undefined && { displayName: o.displayName }),
       target: o.target,
@@ -287,6 +298,36 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
     });
   }
   return { declared, diagnostics };
+}
+
+/**
+ * The name of an SLI written inline in an SLO: `<slo>-sli`, with the SLO's name cut
+ * so that it stays a valid name of at most 63 characters.
+ */
+export function inlineSliName(slo: string): string {
+  return `${slo.slice(0, 59).replace(/-+$/, '')}-sli`;
+}
+
+const MIN_SLICE_MS = 60_000;
+const MAX_SLICE_MS = 3_600_000;
+
+/**
+ * Checks a timeslice's length; shared with the OpenSLO reader. A slice is at least a
+ * minute (the finest resolution nines keeps) and at most an hour, so it is never
+ * longer than a window (at least an hour).
+ */
+export function checkTimesliceWindow(
+  ms: number,
+  text: string,
+  doc: SourceDocument,
+  path: Path,
+): Diagnostic | undefined {
+  if (ms >= MIN_SLICE_MS && ms <= MAX_SLICE_MS) return undefined;
+  return doc.diagnostic(
+    'invalid-window',
+    path,
+    `a timeslice of ${text} is impossible; use between 1m and 1h (1m or 5m is usual)`,
+  );
 }
 
 const MIN_WINDOW_MS = 3_600_000;

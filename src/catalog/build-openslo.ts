@@ -1,16 +1,18 @@
 import type { z } from 'zod';
-import { checkRollingWindow, START_TIME } from './build-nines.js';
+import { checkRollingWindow, checkTimesliceWindow, START_TIME } from './build-nines.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
-import { metaOf } from './declared.js';
+import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { LATENCY_DURATION, parseDuration } from './duration.js';
 import type { Entity, Indicator, Objective, Query, SliSource, ThresholdOp, Window } from './model.js';
-import type {
-  OPENSLO_SPECS,
-  OpensloConditionSpec,
-  OpensloMetadata,
-  OpensloPolicySpec,
-  OpensloSliSpec,
+import { isName, nameMessage } from './schema/common.js';
+import {
+  OPENSLO_DURATION,
+  type OPENSLO_SPECS,
+  type OpensloConditionSpec,
+  type OpensloMetadata,
+  type OpensloPolicySpec,
+  type OpensloSliSpec,
 } from './schema/openslo.js';
 import type { Path, SourceDocument } from './source.js';
 
@@ -52,7 +54,7 @@ export function percentToFraction(p: number): number {
 
 /** Milliseconds of an OpenSLO duration; months, quarters and years count 30, 90 and 365 days as go-sdk does. */
 export function opensloDurationMs(text: string): number {
-  const m = /^(\d+)([mhdwMQY])$/.exec(text);
+  const m = OPENSLO_DURATION.exec(text);
   return m ? Number(m[1]) * (OPENSLO_UNIT_MS[m[2] ?? ''] ?? 0) : 0;
 }
 
@@ -71,25 +73,21 @@ class Builder {
     this.diagnostics.push(this.doc.diagnostic(code, path, message, { anchor }));
   }
 
+  /**
+   * Records a reference written where the schema does not know a name is expected
+   * (an annotation, a nines metric source); an invalid one is reported instead.
+   */
+  ref(refs: Reference[], kind: Reference['kind'], name: string, path: Path): void {
+    if (isName(name)) refs.push({ kind, name, path });
+    else this.error('invalid-name', path, nameMessage(name));
+  }
+
   add(entity: Entity, namePath: Path, refs: Reference[], yields = false): void {
     this.declared.push({ entity, doc: this.doc, namePath, refs, ...(yields && { yields }) });
   }
 
-  checkAnnotations(metadata: OpensloMetadata, at: Path): void {
-    for (const key of Object.keys(metadata.annotations ?? {})) {
-      if (key.startsWith('openslo.com/')) {
-        this.error(
-          'inconsistent-openslo',
-          [...at, 'annotations', key],
-          `the annotation prefix 'openslo.com/' is reserved by OpenSLO`,
-          'key',
-        );
-      }
-    }
-  }
-
   meta(metadata: OpensloMetadata, description: string | undefined, at: Path) {
-    this.checkAnnotations(metadata, at);
+    this.diagnostics.push(...reservedAnnotations(metadata.annotations, at, this.doc, 'inconsistent-openslo'));
     return metaOf(metadata, description, NINES_ANNOTATION);
   }
 
@@ -151,7 +149,7 @@ class Builder {
     else if (src === 'probe' && typeof spec.probe === 'string') source = { type: 'probe', probe: spec.probe };
     else if (src === 'prometheus') {
       const ds = typeof spec.dataSource === 'string' ? spec.dataSource : undefined;
-      if (ds !== undefined) refs.push({ kind: 'DataSource', name: ds, path: [...at, 'dataSource'] });
+      if (ds !== undefined) this.ref(refs, 'DataSource', ds, [...at, 'dataSource']);
       source = { type: 'prometheus', ...(ds !== undefined && { dataSource: ds }) };
     } else {
       this.error(
@@ -418,7 +416,7 @@ class Builder {
     const meta = this.meta(metadata, s.description, ['metadata']);
     const journey = metadata.annotations?.[JOURNEY_ANNOTATION];
     if (journey !== undefined)
-      refs.push({ kind: 'Journey', name: journey, path: ['metadata', 'annotations', JOURNEY_ANNOTATION] });
+      this.ref(refs, 'Journey', journey, ['metadata', 'annotations', JOURNEY_ANNOTATION]);
     else refs.push({ kind: 'Service', name: s.service, path: ['spec', 'service'] });
 
     const perObjective = s.objectives.some((o) => o.indicator !== undefined || o.indicatorRef !== undefined);
@@ -523,6 +521,11 @@ class Builder {
             [...oAt, 'timeSliceWindow'],
             'Timeslices budgeting needs timeSliceWindow, e.g. 1m',
           );
+        else {
+          const ms = opensloDurationMs(o.timeSliceWindow);
+          const problem = checkTimesliceWindow(ms, o.timeSliceWindow, this.doc, [...oAt, 'timeSliceWindow']);
+          if (problem) this.diagnostics.push(problem);
+        }
       }
       const target = o.targetPercent ?? fractionToPercent(o.target ?? 0);
       objectives.push({

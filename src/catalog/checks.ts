@@ -1,19 +1,8 @@
-import type { Declared } from './declared.js';
+import type { Declared, Referrer } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean } from './diagnostics.js';
 import type { EntityKind, Service } from './model.js';
-
-const REF_WORDS: Partial<Record<EntityKind, string>> = {
-  Team: 'Team',
-  User: 'User',
-  Journey: 'Journey',
-  Service: 'Service',
-  SLI: 'SLI',
-  DataSource: 'DataSource',
-  AlertPolicy: 'AlertPolicy',
-  AlertCondition: 'AlertCondition',
-  AlertNotificationTarget: 'AlertNotificationTarget',
-};
+import { isName } from './schema/common.js';
 
 function where(d: Declared): string {
   const { line, column } = d.doc.locate(d.namePath);
@@ -55,8 +44,12 @@ export function dedupe(all: readonly Declared[]): { kept: Declared[]; diagnostic
   return { kept, diagnostics };
 }
 
-/** Every reference must name something of the right kind. */
-export function checkReferences(kept: readonly Declared[]): Diagnostic[] {
+/**
+ * Every reference must name something of the right kind. `unnamed` are documents
+ * whose entity was left out for an invalid name; their references count too. A
+ * reference that is not a valid name was reported as such and is skipped here.
+ */
+export function checkReferences(kept: readonly Declared[], unnamed: readonly Referrer[] = []): Diagnostic[] {
   const names = new Map<EntityKind, Set<string>>();
   for (const d of kept) {
     const set = names.get(d.entity.kind) ?? new Set<string>();
@@ -64,15 +57,15 @@ export function checkReferences(kept: readonly Declared[]): Diagnostic[] {
     set.add(d.entity.name);
   }
   const diagnostics: Diagnostic[] = [];
-  for (const d of kept) {
+  for (const d of [...kept, ...unnamed]) {
     for (const ref of d.refs) {
       const known = names.get(ref.kind) ?? new Set<string>();
-      if (!known.has(ref.name)) {
+      if (!known.has(ref.name) && isName(ref.name)) {
         diagnostics.push(
           d.doc.diagnostic(
             'dangling-reference',
             ref.path,
-            `${REF_WORDS[ref.kind] ?? ref.kind} '${ref.name}' is not in the catalog${didYouMean(ref.name, known)}`,
+            `${ref.kind} '${ref.name}' is not in the catalog${didYouMean(ref.name, known)}`,
           ),
         );
       }

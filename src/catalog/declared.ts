@@ -1,4 +1,4 @@
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import type { Entity, EntityKind, Meta } from './model.js';
 import type { Path, SourceDocument } from './source.js';
 
@@ -22,6 +22,9 @@ export interface Declared {
    */
   readonly yields?: boolean;
 }
+
+/** A document's references, checked even when its entity could not be declared. */
+export type Referrer = Pick<Declared, 'doc' | 'refs'>;
 
 export interface BuildResult {
   readonly declared: Declared[];
@@ -51,4 +54,26 @@ export function metaOf(
     labels,
     annotations,
   };
+}
+
+/** Reserved by OpenSLO; nines/v1 keeps off it too, so that every catalog exports as OpenSLO. */
+const RESERVED_ANNOTATION_PREFIX = 'openslo.com/';
+
+/** An error for each annotation under the prefix OpenSLO reserves. */
+export function reservedAnnotations(
+  annotations: Readonly<Record<string, unknown>> | undefined,
+  at: Path,
+  doc: SourceDocument,
+  code: DiagnosticCode,
+): Diagnostic[] {
+  return Object.keys(annotations ?? {})
+    .filter((key) => key.startsWith(RESERVED_ANNOTATION_PREFIX))
+    .map((key) =>
+      doc.diagnostic(
+        code,
+        [...at, 'annotations', key],
+        `the annotation prefix '${RESERVED_ANNOTATION_PREFIX}' is reserved by OpenSLO`,
+        { anchor: 'key' },
+      ),
+    );
 }

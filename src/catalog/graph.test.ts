@@ -98,3 +98,80 @@ describe('graph', () => {
     ]);
   });
 });
+
+describe('graph text with shared dependencies', () => {
+  it('prints a shared dependency once per journey and marks later ones (see above)', () => {
+    const shared = `
+apiVersion: nines/v1
+kind: Team
+metadata: {name: t}
+---
+apiVersion: nines/v1
+kind: Journey
+metadata: {name: buy}
+spec:
+  steps:
+    - {name: Basket, services: [basket]}
+    - {name: Pay, services: [order]}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: basket}
+spec: {owner: t, dependsOn: [catalog]}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: order}
+spec: {owner: t, dependsOn: [basket, {service: catalog, critical: false}]}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: catalog}
+spec: {owner: t, dependsOn: [db]}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: db}
+spec: {owner: t}
+`;
+    const loaded = loadCatalog([{ path: 's.yaml', text: shared }]);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(graphText(loaded.catalog)).toBe(
+      [
+        'journeys in no value stream',
+        '└─ journey buy',
+        '   ├─ step Basket',
+        '   │  └─ basket [owner t]',
+        '   │     └─ catalog [owner t]',
+        '   │        └─ db [owner t]',
+        '   └─ step Pay',
+        '      └─ order [owner t]',
+        '         ├─ basket [owner t] (see above)',
+        '         └─ catalog [owner t] (non-critical) (see above)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('stays linear on a diamond of 24 levels (2^24 paths)', () => {
+    const service = (name: string, deps: string) =>
+      `apiVersion: nines/v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {owner: t, dependsOn: ${deps}}`;
+    const docs = [
+      'apiVersion: nines/v1\nkind: Team\nmetadata: {name: t}',
+      'apiVersion: nines/v1\nkind: Journey\nmetadata: {name: j}\nspec: {steps: [{name: s, services: [top]}]}',
+      service('top', '[a1, b1]'),
+    ];
+    for (let i = 1; i <= 24; i++) {
+      const deps = i < 24 ? `[a${i + 1}, b${i + 1}]` : '[]';
+      docs.push(service(`a${i}`, deps), service(`b${i}`, deps));
+    }
+    const loaded = loadCatalog([{ path: 'd.yaml', text: docs.join('\n---\n') }]);
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const started = performance.now();
+    const lines = graphText(loaded.catalog).split('\n');
+    expect(performance.now() - started).toBeLessThan(1000);
+    // 48 services below top, each once in full; the other 46 mentions are one line each.
+    expect(lines.filter((l) => l.endsWith('(see above)'))).toHaveLength(46);
+    expect(lines).toHaveLength(3 + 1 + 94 + 1);
+  });
+});

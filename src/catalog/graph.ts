@@ -89,7 +89,12 @@ function serviceLabel(s: Service | undefined, name: string): string {
   return tags ? `${name} [${tags}]` : name;
 }
 
-/** The value stream → journey → service → dependency tree, as indented text. */
+/**
+ * The value stream → journey → service → dependency tree, as indented text. Within
+ * one journey (and within the services in no journey) a service's dependencies are
+ * printed the first time it appears; later it is marked `(see above)`, so shared
+ * dependencies do not multiply the output.
+ */
 export function graphText(catalog: Catalog): string {
   const lines: string[] = [];
   const slos = slosBy(catalog);
@@ -103,18 +108,25 @@ export function graphText(catalog: Catalog): string {
     last: boolean,
     path: readonly string[],
     critical: boolean,
+    shown: Set<string>,
   ) => {
     const s = catalog.Service.get(name);
-    const svcSlos = slos.service.get(name) ?? [];
-    const label = `${serviceLabel(s, name)}${critical ? '' : ' (non-critical)'}${svcSlos.length ? ` — SLOs: ${svcSlos.join(', ')}` : ''}`;
+    const branch = `${prefix}${last ? '└─ ' : '├─ '}`;
+    const label = `${serviceLabel(s, name)}${critical ? '' : ' (non-critical)'}`;
     if (path.includes(name)) {
-      lines.push(`${prefix}${last ? '└─ ' : '├─ '}${name} (cycle)`);
+      lines.push(`${branch}${name} (cycle)`);
       return;
     }
-    tree(label, prefix, last, (p) => {
+    if (shown.has(name)) {
+      lines.push(`${branch}${label} (see above)`);
+      return;
+    }
+    shown.add(name);
+    const svcSlos = slos.service.get(name) ?? [];
+    tree(`${label}${svcSlos.length ? ` — SLOs: ${svcSlos.join(', ')}` : ''}`, prefix, last, (p) => {
       const deps = s?.dependsOn ?? [];
       deps.forEach((d, i) => {
-        serviceTree(d.service, p, i === deps.length - 1, [...path, name], d.critical);
+        serviceTree(d.service, p, i === deps.length - 1, [...path, name], d.critical, shown);
       });
     });
   };
@@ -126,11 +138,12 @@ export function graphText(catalog: Catalog): string {
     }
     const jSlos = slos.journey.get(name) ?? [];
     const extra = [money(j), jSlos.length ? `SLOs: ${jSlos.join(', ')}` : ''].filter(Boolean).join(' — ');
+    const shown = new Set<string>();
     tree(`journey ${j.displayName ?? j.name}${extra ? ` — ${extra}` : ''}`, prefix, last, (p) => {
       j.steps.forEach((step, i) => {
         tree(`step ${step.name}`, p, i === j.steps.length - 1, (sp) => {
           step.services.forEach((svc, k) => {
-            serviceTree(svc, sp, k === step.services.length - 1, [], true);
+            serviceTree(svc, sp, k === step.services.length - 1, [], true, shown);
           });
         });
       });
@@ -161,8 +174,9 @@ export function graphText(catalog: Catalog): string {
   const orphans = [...catalog.Service.keys()].filter((s) => !used.has(s));
   if (orphans.length) {
     lines.push('services in no journey');
+    const shown = new Set<string>();
     orphans.forEach((s, i) => {
-      serviceTree(s, '', i === orphans.length - 1, [], true);
+      serviceTree(s, '', i === orphans.length - 1, [], true, shown);
     });
   }
   return `${lines.join('\n')}\n`;

@@ -1,40 +1,10 @@
 import type { z } from 'zod';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { DIAGNOSTIC_CODES, didYouMean } from './diagnostics.js';
+import { def, type Schema, unwrap } from './schema/introspect.js';
 import type { Path, SourceDocument } from './source.js';
 
 type Issue = z.core.$ZodIssue;
-type Schema = z.core.$ZodType;
-interface Def {
-  type: string;
-  innerType?: Schema;
-  out?: Schema;
-  shape?: Record<string, Schema>;
-  element?: Schema;
-  valueType?: Schema;
-  options?: Schema[];
-}
-
-function def(schema: Schema): Def {
-  return schema._zod.def as unknown as Def;
-}
-
-function unwrap(schema: Schema): Schema {
-  let s = schema;
-  for (;;) {
-    const d = def(s);
-    if (
-      d.innerType &&
-      ['optional', 'nullable', 'default', 'readonly', 'prefault', 'nonoptional'].includes(d.type)
-    ) {
-      s = d.innerType;
-    } else if (d.type === 'pipe' && d.out) {
-      s = d.out;
-    } else {
-      return s;
-    }
-  }
-}
 
 /** The schema that applies at `path` below `schema`, as far as it can be followed. */
 function schemaAt(schema: Schema, path: readonly PropertyKey[]): Schema | undefined {
@@ -190,18 +160,38 @@ export function issuesToDiagnostics(
         break;
       }
       default: {
-        out.push(doc.diagnostic(customCode(issue), path, issue.message));
+        out.push(doc.diagnostic(customCode(issue, path), path, issue.message));
       }
     }
   }
   return out;
 }
 
-function customCode(issue: Issue): DiagnosticCode {
+/** Fields holding an objective's or SLA's target. */
+const TARGET_FIELDS = new Set(['target', 'targetPercent', 'timesliceTarget', 'timeSliceTarget']);
+/** Fields holding a window or a duration in one. */
+const WINDOW_FIELDS = new Set([
+  'window',
+  'timeWindow',
+  'timesliceWindow',
+  'timeSliceWindow',
+  'lookbackWindow',
+  'alertAfter',
+]);
+
+/**
+ * The documented code of an issue zod raised from a check. zod 4 keeps `params`
+ * only on custom issues (refine), not on built-in checks such as `.gt()` or
+ * `.regex()`, so targets and windows are told apart by where the issue is.
+ */
+function customCode(issue: Issue, path: Path): DiagnosticCode {
   if (issue.code === 'custom') {
     const code = (issue.params as { diagnostic?: string } | undefined)?.diagnostic;
     if (code !== undefined && code in DIAGNOSTIC_CODES) return code as DiagnosticCode;
   }
-  if (issue.code === 'invalid_format' && issue.message.includes('is not a valid name')) return 'invalid-name';
+  const last = path[path.length - 1];
+  const range = issue.code === 'too_big' || issue.code === 'too_small';
+  if (range && typeof last === 'string' && TARGET_FIELDS.has(last)) return 'invalid-target';
+  if (path.some((seg) => typeof seg === 'string' && WINDOW_FIELDS.has(seg))) return 'invalid-window';
   return 'invalid-value';
 }

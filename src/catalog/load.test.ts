@@ -179,6 +179,29 @@ describe('loading whole files', () => {
     ].join('\n');
     const result = loadCatalog([{ path: 'bomb.yaml', text: bomb }]);
     expect(result.diagnostics.map((d) => d.code)).toEqual(['yaml-syntax']);
-    expect(result.diagnostics[0]?.message).toMatch(/alias/i);
+    expect(result.diagnostics[0]?.message).toMatch(/alias count.*; expand the aliases by hand$/i);
+  });
+
+  it('reads a team whose spec is written empty (null) like one without spec', () => {
+    const result = loadCatalog([
+      { path: 't.yaml', text: 'apiVersion: nines/v1\nkind: Team\nmetadata: {name: shop}\nspec:\n' },
+    ]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.catalog.Team.get('shop')?.members).toEqual([]);
+  });
+});
+
+describe('inlined SLIs', () => {
+  it('are named <slo>-sli, cut so that the name stays valid and at most 63 characters', () => {
+    const slo = `${'a'.repeat(58)}-bbbb`; // 63 characters; the cut falls just after the '-'
+    const { catalog, messages } = load(`${SHOP}---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: ${slo}}
+spec: {service: api, indicator: {ratio: {}}, objectives: [{target: 99}], window: 28d}
+`);
+    expect(messages).toEqual([]);
+    expect(catalog.SLO.get(slo)?.sli).toBe(`${'a'.repeat(58)}-sli`);
+    expect(catalog.SLI.has(`${'a'.repeat(58)}-sli`)).toBe(true);
   });
 });

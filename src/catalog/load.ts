@@ -2,16 +2,17 @@ import type { z } from 'zod';
 import { buildNines } from './build-nines.js';
 import { buildOpenslo, resolveSourceTypes } from './build-openslo.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
-import type { BuildResult, Declared } from './declared.js';
+import type { BuildResult, Declared, Referrer } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { compareDiagnostics, didYouMean, formatPath } from './diagnostics.js';
-import { issuesToDiagnostics } from './issues.js';
+import { describeValue, issuesToDiagnostics } from './issues.js';
 import type { Catalog, Entity } from './model.js';
 import { emptyCatalogMaps } from './model.js';
-import { metadata as ninesMetadata } from './schema/common.js';
-import { NINES_SPECS, OPTIONAL_SPEC } from './schema/nines.js';
+import { invalidNames } from './names.js';
+import { isName, nameMessage, metadata as ninesMetadata } from './schema/common.js';
+import { DROPPABLE_LISTS, NINES_SPECS, OPTIONAL_SPEC } from './schema/nines.js';
 import { OPENSLO_SPECS, opensloMetadata } from './schema/openslo.js';
-import type { SourceDocument } from './source.js';
+import type { Path, SourceDocument } from './source.js';
 import { parseYamlFile } from './source.js';
 
 export interface CatalogFile {
@@ -32,6 +33,8 @@ interface Format {
   readonly metadata: z.ZodType;
   readonly specs: Readonly<Record<string, z.ZodType>>;
   readonly optionalSpec: ReadonlySet<string>;
+  /** Lists (under spec) whose items nothing refers to by position: a bad item can be left out whole. */
+  readonly droppableLists: ReadonlySet<string>;
   readonly build: (kind: string, metadata: never, spec: never, doc: SourceDocument) => BuildResult;
 }
 
@@ -40,12 +43,14 @@ const FORMATS: Readonly<Record<string, Format>> = {
     metadata: ninesMetadata,
     specs: NINES_SPECS,
     optionalSpec: OPTIONAL_SPEC,
+    droppableLists: DROPPABLE_LISTS,
     build: buildNines as Format['build'],
   },
   'openslo/v1': {
     metadata: opensloMetadata,
     specs: OPENSLO_SPECS,
     optionalSpec: new Set(['Service']),
+    droppableLists: new Set(),
     build: buildOpenslo as Format['build'],
   },
 };
@@ -58,9 +63,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** What one document yields. */
+interface DocumentResult extends BuildResult {
+  /** Entities left out for an invalid name; their references are still checked. */
+  readonly unnamed: Referrer[];
+}
+
 /** Checks one document's envelope and schema, then builds its entities. */
-function readDocument(doc: SourceDocument): BuildResult {
-  const fail = (d: Diagnostic): BuildResult => ({ declared: [], diagnostics: [d] });
+function readDocument(doc: SourceDocument): DocumentResult {
+  const fail = (d: Diagnostic): DocumentResult => ({ declared: [], unnamed: [], diagnostics: [d] });
   const data = doc.data;
   if (!isRecord(data)) {
     return fail(
@@ -81,14 +92,22 @@ function readDocument(doc: SourceDocument): BuildResult {
       ),
     );
   }
-  const format = typeof apiVersion === 'string' ? FORMATS[apiVersion] : undefined;
+  if (typeof apiVersion !== 'string') {
+    return fail(
+      doc.diagnostic(
+        'invalid-type',
+        ['apiVersion'],
+        `apiVersion must be text, got ${describeValue(apiVersion)}; use one of: ${API_VERSIONS.join(', ')}`,
+      ),
+    );
+  }
+  const format = FORMATS[apiVersion];
   if (!format) {
-    const text = String(apiVersion);
     return fail(
       doc.diagnostic(
         'unknown-api-version',
         ['apiVersion'],
-        `unknown apiVersion '${text}'${didYouMean(text, API_VERSIONS)}; nines reads ${API_VERSIONS.join(', ')}`,
+        `unknown apiVersion '${apiVersion}'${didYouMean(apiVersion, API_VERSIONS)}; nines reads ${API_VERSIONS.join(', ')}`,
       ),
     );
   }
@@ -103,14 +122,22 @@ function readDocument(doc: SourceDocument): BuildResult {
       ),
     );
   }
-  const spec = typeof kind === 'string' ? format.specs[kind] : undefined;
-  if (typeof kind !== 'string' || !spec) {
-    const text = String(kind);
+  if (typeof kind !== 'string') {
+    return fail(
+      doc.diagnostic(
+        'invalid-type',
+        ['kind'],
+        `kind must be text, got ${describeValue(kind)}; ${apiVersion} kinds are ${kinds.join(', ')}`,
+      ),
+    );
+  }
+  const spec = format.specs[kind];
+  if (!spec) {
     return fail(
       doc.diagnostic(
         'unknown-kind',
         ['kind'],
-        `unknown kind '${text}'${didYouMean(text, kinds)}; ${apiVersion} kinds are ${kinds.join(', ')}`,
+        `unknown kind '${kind}'${didYouMean(kind, kinds)}; ${apiVersion} kinds are ${kinds.join(', ')}`,
       ),
     );
   }
@@ -129,34 +156,61 @@ function readDocument(doc: SourceDocument): BuildResult {
       );
     }
   }
-  const meta = format.metadata.safeParse(data.metadata);
-  if (!meta.success)
-    diagnostics.push(
-      ...issuesToDiagnostics(doc, ['metadata'], format.metadata, data.metadata, meta.error.issues),
-    );
-  const specData = data.spec === undefined && format.optionalSpec.has(kind) ? {} : data.spec;
-  let parsed = spec.safeParse(specData);
-  let removed: string[] = [];
-  if (!parsed.success) {
-    diagnostics.push(...issuesToDiagnostics(doc, ['spec'], spec, specData, parsed.error.issues));
-    // Leave out the fields already reported, so that references and the checks
-    // after the schema still run on the rest: every problem is reported at once.
-    const rest = withoutFields(specData, parsed.error.issues);
-    if (rest !== undefined) {
-      parsed = spec.safeParse(rest.data);
-      removed = rest.removed;
-    }
+  // `spec:` with nothing after it is null in YAML: the same as leaving it out.
+  const specData =
+    (data.spec === undefined || data.spec === null) && format.optionalSpec.has(kind) ? {} : data.spec;
+  const meta = parseRepaired(doc, 'metadata', format.metadata, data.metadata, new Set(), diagnostics);
+  const parsed = parseRepaired(doc, 'spec', spec, specData, format.droppableLists, diagnostics);
+  for (const bad of [
+    ...invalidNames(format.metadata, data.metadata, ['metadata']),
+    ...invalidNames(spec, specData, ['spec']),
+  ]) {
+    diagnostics.push(doc.diagnostic('invalid-name', bad.path, nameMessage(bad.value)));
   }
-  if (!meta.success || !parsed.success) return { declared: [], diagnostics };
+  if (!meta || !parsed) return { declared: [], unnamed: [], diagnostics };
   const built = format.build(kind, meta.data as never, parsed.data as never, doc);
-  // A field left out above must not come back as "missing" or as a knock-on error.
-  const related = (path: string) => removed.some((r) => overlaps(path, r));
+  // A field left out above must not come back as "missing" or as a knock-on error;
+  // a rule about the whole spec (one of ratio, latency or raw) still applies.
+  const removed = [...meta.removed, ...parsed.removed];
+  const related = (path: string) => path !== 'spec' && removed.some((r) => overlaps(path, r));
+  const declared: Declared[] = [];
+  const unnamed: Referrer[] = [];
+  for (const d of built.declared) {
+    if (isName(d.entity.name)) declared.push(d);
+    else unnamed.push({ doc: d.doc, refs: d.refs });
+  }
   return {
-    declared: built.declared,
+    declared,
+    unnamed,
     diagnostics: [...diagnostics, ...built.diagnostics.filter((d) => !related(d.path))],
   };
 }
 
+/**
+ * Parses `value` at `field`, reporting every schema problem. When some fail, they are
+ * left out and the rest is parsed again, so that references and the checks after the
+ * schema still run on it: every problem is reported at once. Undefined when what
+ * failed cannot be left out.
+ */
+function parseRepaired(
+  doc: SourceDocument,
+  field: 'metadata' | 'spec',
+  schema: z.ZodType,
+  value: unknown,
+  droppableLists: ReadonlySet<string>,
+  diagnostics: Diagnostic[],
+): { data: unknown; removed: string[] } | undefined {
+  const first = schema.safeParse(value);
+  if (first.success) return { data: first.data, removed: [] };
+  diagnostics.push(...issuesToDiagnostics(doc, [field], schema, value, first.error.issues));
+  const rest = withoutFailures(value, first.error.issues, droppableLists);
+  if (rest === undefined) return undefined;
+  const second = schema.safeParse(rest.data);
+  if (!second.success) return undefined;
+  return { data: second.data, removed: rest.removed.map((p) => formatPath([field, ...p])) };
+}
+
+/** Whether one path is the other, or lies below it. */
 function overlaps(a: string, b: string): boolean {
   const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   return (
@@ -166,32 +220,51 @@ function overlaps(a: string, b: string): boolean {
 }
 
 /**
- * A copy of `data` without the object fields that `issues` point at, or undefined
- * when an issue cannot be removed that way (a list item, or the whole value).
+ * A copy of `data` without what `issues` point at: the whole item when the path
+ * runs through an item of a droppable list, otherwise the object field. Undefined
+ * when an issue cannot be removed that way (an item of another list, or the whole
+ * value).
  */
-function withoutFields(
+function withoutFailures(
   data: unknown,
   issues: readonly z.core.$ZodIssue[],
-): { data: unknown; removed: string[] } | undefined {
+  droppableLists: ReadonlySet<string>,
+): { data: unknown; removed: Path[] } | undefined {
   const copy: unknown = structuredClone(data);
-  const removed: string[] = [];
+  const removed: Path[] = [];
+  const items = new Map<unknown[], Set<number>>();
+  const at = (path: Path): unknown => {
+    let v: unknown = copy;
+    for (const seg of path) {
+      v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
+    }
+    return v;
+  };
   for (const issue of issues) {
     const paths =
       issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    for (const p of paths) {
-      const last = p[p.length - 1];
-      if (typeof last !== 'string') return undefined;
-      let parent: unknown = copy;
-      for (const seg of p.slice(0, -1)) {
-        parent =
-          parent !== null && typeof parent === 'object'
-            ? (parent as Record<PropertyKey, unknown>)[seg]
-            : undefined;
+    for (const raw of paths) {
+      const p = raw.filter((seg): seg is string | number => typeof seg !== 'symbol');
+      const item = p.findIndex(
+        (seg, i) => typeof seg === 'number' && droppableLists.has(formatPath(p.slice(0, i))),
+      );
+      if (item >= 0) {
+        const list = at(p.slice(0, item));
+        if (!Array.isArray(list)) return undefined;
+        const indices = items.get(list) ?? new Set<number>();
+        items.set(list, indices.add(p[item] as number));
+        removed.push(p.slice(0, item + 1));
+        continue;
       }
-      if (!isRecord(parent)) return undefined;
+      const last = p[p.length - 1];
+      const parent = at(p.slice(0, -1));
+      if (typeof last !== 'string' || !isRecord(parent)) return undefined;
       delete parent[last];
-      removed.push(formatPath(['spec', ...(p as (string | number)[])]));
+      removed.push(p);
     }
+  }
+  for (const [list, indices] of items) {
+    for (const i of [...indices].sort((a, b) => b - a)) list.splice(i, 1);
   }
   return { data: copy, removed };
 }
@@ -213,6 +286,7 @@ function assemble(kept: readonly Declared[]): Catalog {
 export function loadCatalog(files: readonly CatalogFile[]): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const declared: Declared[] = [];
+  const unnamed: Referrer[] = [];
   let documents = 0;
   for (const file of files) {
     const parsed = parseYamlFile(file.path, file.text);
@@ -222,12 +296,18 @@ export function loadCatalog(files: readonly CatalogFile[]): LoadResult {
       const result = readDocument(doc);
       diagnostics.push(...result.diagnostics);
       declared.push(...result.declared);
+      unnamed.push(...result.unnamed);
     }
   }
   const deduped = dedupe(declared);
   const duplicates = deduped.diagnostics;
   const kept = resolveSourceTypes(deduped.kept);
-  diagnostics.push(...duplicates, ...checkReferences(kept), ...checkCycles(kept), ...checkConsistency(kept));
+  diagnostics.push(
+    ...duplicates,
+    ...checkReferences(kept, unnamed),
+    ...checkCycles(kept),
+    ...checkConsistency(kept),
+  );
   diagnostics.sort(compareDiagnostics);
   return { catalog: assemble(kept), diagnostics, documents };
 }

@@ -4,14 +4,6 @@
  * built by the loader from nines/v1 and openslo/v1 documents.
  */
 
-/** Where an entity was declared; used for messages, never for equality. */
-export interface Origin {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly apiVersion: string;
-}
-
 export interface Meta {
   readonly name: string;
   readonly displayName?: string;
@@ -168,7 +160,7 @@ export interface Slo extends Meta {
   readonly kind: 'SLO';
   readonly journey?: string;
   readonly service?: string;
-  /** Name of an SLI document, or the SLO's own inlined SLI (named `<slo>-sli` when unnamed). */
+  /** Name of an SLI document, or of the SLO's own inlined SLI (`<slo>-sli`, see `inlineSliName`). */
   readonly sli: string;
   readonly objectives: readonly Objective[];
   readonly window: Window;

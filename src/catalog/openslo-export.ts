@@ -1,3 +1,4 @@
+import { DEFAULT_CALENDAR_START } from './build-nines.js';
 import {
   JOURNEY_ANNOTATION,
   NINES_SOURCE_TYPE,
@@ -109,17 +110,36 @@ function timeWindow(w: Window): Record<string, unknown>[] {
     {
       duration: CALENDAR_DURATION[w.unit],
       isRolling: false,
-      calendar: { startTime: w.startTime ?? '2024-01-01 00:00:00', timeZone: w.timeZone },
+      calendar: { startTime: w.startTime ?? DEFAULT_CALENDAR_START, timeZone: w.timeZone },
     },
   ];
 }
 
-/** OpenSLO has no journeys: a journey is exported as a Service of its own, apart from real services. */
-export function journeyServiceName(journey: string): string {
-  return `journey-${journey}`.slice(0, 63).replace(/-+$/, '');
+/** `text` cut to at most `max` characters, without a dangling '-'. */
+const cut = (text: string, max: number) => text.slice(0, max).replace(/-+$/, '');
+
+/**
+ * OpenSLO has no journeys: each journey is exported as a Service of its own,
+ * `journey-<name>`, or `journey-<name>-2`, `-3`, … when that name is taken by a real
+ * service or another journey (names are cut to 63 characters).
+ */
+export function journeyServiceNames(
+  journeys: Iterable<string>,
+  services: Iterable<string>,
+): Map<string, string> {
+  const taken = new Set(services);
+  const names = new Map<string, string>();
+  for (const journey of journeys) {
+    const base = `journey-${journey}`;
+    let name = cut(base, 63);
+    for (let n = 2; taken.has(name); n++) name = `${cut(base, 63 - `-${n}`.length)}-${n}`;
+    taken.add(name);
+    names.set(journey, name);
+  }
+  return names;
 }
 
-function sloDoc(slo: Slo): Doc {
+function sloDoc(slo: Slo, journeyServices: ReadonlyMap<string, string>): Doc {
   const extra: Record<string, string> = {};
   if (slo.journey !== undefined) extra[JOURNEY_ANNOTATION] = slo.journey;
   if (slo.sla) {
@@ -128,7 +148,7 @@ function sloDoc(slo: Slo): Doc {
   }
   return doc('SLO', metadata(slo, extra), {
     ...described(slo),
-    service: slo.service ?? journeyServiceName(slo.journey ?? ''),
+    service: slo.service ?? journeyServices.get(slo.journey ?? '') ?? '',
     indicatorRef: slo.sli,
     budgetingMethod: slo.budgetingMethod === 'timeslices' ? 'Timeslices' : 'Occurrences',
     timeWindow: timeWindow(slo.window),
@@ -165,12 +185,13 @@ export function exportOpenslo(catalog: Catalog): Doc[] {
     const s = catalog.Service.get(name);
     docs.push(doc('Service', metadata(s ?? { name, labels: {}, annotations: {} }), s ? described(s) : {}));
   }
-  for (const name of journeys) {
+  const journeyServices = journeyServiceNames(journeys, [...catalog.Service.keys(), ...services]);
+  for (const [name, service] of journeyServices) {
     const j = catalog.Journey.get(name) ?? { name, labels: {}, annotations: {} };
     docs.push(
       doc(
         'Service',
-        metadata({ ...j, name: journeyServiceName(name), annotations: {} }, { [JOURNEY_ANNOTATION]: name }),
+        metadata({ ...j, name: service, annotations: {} }, { [JOURNEY_ANNOTATION]: name }),
         described(j),
       ),
     );
@@ -216,6 +237,6 @@ export function exportOpenslo(catalog: Catalog): Doc[] {
       }),
     );
   }
-  for (const slo of catalog.SLO.values()) docs.push(sloDoc(slo));
+  for (const slo of catalog.SLO.values()) docs.push(sloDoc(slo, journeyServices));
   return docs;
 }

@@ -4,7 +4,7 @@ import { formatDiagnostic } from './diagnostics.js';
 import { type CatalogFile, loadCatalog } from './load.js';
 import type { Catalog } from './model.js';
 import { ENTITY_KINDS } from './model.js';
-import { exportOpenslo } from './openslo-export.js';
+import { exportOpenslo, journeyServiceNames } from './openslo-export.js';
 
 // The minimal valid document of the OpenSLO v1 spec.
 const MINIMAL = `
@@ -340,5 +340,67 @@ spec:
         total: { metricSource: { type: 'Prometheus', spec: { query: 'sum(orders_http_requests_total)' } } },
       },
     });
+  });
+
+  it('gives a journey a free service name when a real service is called journey-<name>', () => {
+    const text = `
+apiVersion: nines/v1
+kind: Team
+metadata: {name: t}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: journey-buy}
+spec: {owner: t}
+---
+apiVersion: nines/v1
+kind: Journey
+metadata: {name: buy}
+spec: {steps: [{name: Pay, services: [journey-buy]}]}
+---
+apiVersion: nines/v1
+kind: ValueStream
+metadata: {name: sales}
+spec: {objective: Sell, journeys: [buy]}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: svc-ok}
+spec: {service: journey-buy, indicator: {ratio: {}}, objectives: [{target: 99}], window: 28d}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: buy-ok}
+spec: {journey: buy, indicator: {ratio: {}}, objectives: [{target: 99.5}], window: 28d}
+`;
+    const original = loadCatalog([{ path: 'c.yaml', text }]);
+    expect(original.diagnostics).toEqual([]);
+    const docs = exportOpenslo(original.catalog);
+    expect(docs.filter((d) => d.kind === 'Service').map((d) => d.metadata.name)).toEqual([
+      'journey-buy',
+      'journey-buy-2',
+    ]);
+    expect(docs.find((d) => d.metadata.name === 'buy-ok')?.spec.service).toBe('journey-buy-2');
+    const ninesOnly = parseAllDocuments(text)
+      .filter((d) => ['Team', 'Service', 'Journey', 'ValueStream'].includes(String(d.get('kind'))))
+      .map((d) => d.toString())
+      .join('---\n');
+    const reimported = loadCatalog([
+      { path: 'n.yaml', text: ninesOnly },
+      { path: 'o.yaml', text: exportText(original.catalog) },
+    ]);
+    expect(reimported.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(entities(reimported.catalog)).toEqual(entities(original.catalog));
+  });
+
+  it('keeps journey service names unique and at most 63 characters', () => {
+    const long = 'x'.repeat(60);
+    const names = journeyServiceNames([long, `${long}-a`, 'buy'], [`journey-${long}`.slice(0, 63)]);
+    expect([...names.values()]).toEqual([
+      `journey-${'x'.repeat(53)}-2`,
+      `journey-${'x'.repeat(53)}-3`,
+      'journey-buy',
+    ]);
+    for (const n of names.values()) expect(n.length).toBeLessThanOrEqual(63);
   });
 });

@@ -119,6 +119,9 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
+/** The `yaml` library's refusal to expand too many aliases (an alias bomb). */
+const ALIAS_BOMB = /excessive alias count/i;
+
 /** An anchor (`&name`) somewhere in the text: aliases then need the guarded parser. */
 const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]+/m;
 
@@ -130,8 +133,10 @@ const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]+/m;
  */
 export function parseYamlFile(
   file: string,
-  text: string,
+  raw: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  // A byte order mark is not content: left in, it shifts every column on line 1.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (!ANCHOR.test(text)) {
     try {
       const source = new FileText(file, text);
@@ -157,27 +162,28 @@ function parseWithPositions(
   const kept = nonEmpty(docs);
   const source = new FileText(file, text, { docs: kept.map((d) => d.contents), lines });
   const documents: SourceDocument[] = [];
+  // Warnings count as errors: an unknown tag (`!Ref`) would otherwise be read as plain text.
+  const problems = (doc: Document.Parsed) => [...doc.errors, ...doc.warnings];
   kept.forEach((doc, index) => {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        const pos = at(err.pos[0]);
-        diagnostics.push(yamlDiagnostic(file, pos, yamlMessage(err.message)));
+    if (problems(doc).length > 0) {
+      for (const err of problems(doc)) {
+        diagnostics.push(yamlDiagnostic(file, at(err.pos[0]), yamlMessage(err.message)));
       }
       return;
     }
     try {
       documents.push(new SourceDocument(file, index, doc.toJS({ maxAliasCount: 100 }), source));
     } catch (err) {
+      const message = (err as Error).message;
       // The yaml library refuses alias expansions that look like a resource-exhaustion attack.
-      diagnostics.push(
-        yamlDiagnostic(file, at(doc.range[0]), `${(err as Error).message}; expand the aliases by hand`),
-      );
+      const hint = ALIAS_BOMB.test(message) ? '; expand the aliases by hand' : '';
+      diagnostics.push(yamlDiagnostic(file, at(doc.range[0]), `${yamlMessage(message)}${hint}`));
     }
   });
   for (const doc of docs) {
-    // Errors in documents with no content (a stray `]`) are still errors.
+    // Problems in documents with no content (a stray `]`) are still problems.
     if (!kept.includes(doc))
-      for (const err of doc.errors)
+      for (const err of problems(doc))
         diagnostics.push(yamlDiagnostic(file, at(err.pos[0]), yamlMessage(err.message)));
   }
   return { documents, diagnostics };
@@ -192,5 +198,3 @@ function yamlMessage(message: string): string {
   const first = message.split('\n')[0] ?? message;
   return first.replace(/ at line \d+, column \d+:?$/, '');
 }
-
-export { formatPath };

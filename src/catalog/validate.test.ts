@@ -1533,6 +1533,335 @@ spec:
       "case.yaml:8:3 spec.runbok: unknown field 'runbok' (did you mean 'runbook'?); allowed here: description, owner, tier, runbook, external, dependsOn, links",
     ],
   },
+  {
+    name: 'an invalid reference name does not hide the rest of the document',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web2
+spec:
+  owner: Shop_Team
+  tier: 7
+  dependsOn: [dbb]
+`,
+    expected: [
+      "case.yaml:6:10 spec.owner: 'Shop_Team' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+      'case.yaml:7:9 spec.tier: 7 is not a tier; tiers run from 1 (most critical) to 4',
+      "case.yaml:8:15 spec.dependsOn[0]: Service 'dbb' is not in the catalog (did you mean 'db'?)",
+    ],
+  },
+  {
+    name: 'an invalid name in a list is reported, the other items are still checked',
+    text: `apiVersion: nines/v1
+kind: Journey
+metadata:
+  name: browse
+spec:
+  steps:
+    - name: Look
+      services: [web, Search_Svc, serch]
+`,
+    expected: [
+      "case.yaml:4:9 warning: metadata.name: journey 'browse' belongs to no value stream, so no business objective shows it",
+      "case.yaml:4:9 warning: metadata.name: journey 'browse' has no SLO, so its reliability is not measured",
+      "case.yaml:8:23 spec.steps[0].services[1]: 'Search_Svc' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+      "case.yaml:8:35 spec.steps[0].services[2]: Service 'serch' is not in the catalog",
+    ],
+  },
+  {
+    name: 'an entity with an invalid name is left out, its references are still checked',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: Web_2
+spec:
+  owner: shopp
+---
+apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web3
+spec:
+  owner: shop
+  dependsOn: [Web_2]
+`,
+    expected: [
+      "case.yaml:4:9 metadata.name: 'Web_2' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+      "case.yaml:6:10 spec.owner: Team 'shopp' is not in the catalog (did you mean 'shop'?)",
+      "case.yaml:14:15 spec.dependsOn[0].service: 'Web_2' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ],
+  },
+  {
+    name: 'an empty name is an invalid name',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: ''
+spec:
+  owner: shopp
+`,
+    expected: [
+      "case.yaml:4:9 metadata.name: '' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+      "case.yaml:6:10 spec.owner: Team 'shopp' is not in the catalog (did you mean 'shop'?)",
+    ],
+  },
+  {
+    name: 'a bad link is left out and the service is still declared and checked',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web2
+spec:
+  owner: shopp
+  links:
+    - {title: Dashboard, url: 'ftp://dash'}
+    - {title: Runbook, url: 'https://runbook.example'}
+    - https://docs.example
+---
+apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web3
+spec:
+  owner: shop
+  dependsOn: [web2]
+`,
+    expected: [
+      "case.yaml:6:10 spec.owner: Team 'shopp' is not in the catalog (did you mean 'shop'?)",
+      "case.yaml:8:31 spec.links[0].url: 'ftp://dash' is not an http(s) URL",
+      "case.yaml:10:7 spec.links[2]: expected a mapping, got the text 'https://docs.example'",
+    ],
+  },
+  {
+    name: 'a wrong field in an SLI does not hide its missing indicator',
+    text: `apiVersion: nines/v1
+kind: SLI
+metadata:
+  name: s2
+spec:
+  description: 7
+`,
+    expected: [
+      'case.yaml:5:1 spec: an SLI needs exactly one of ratio (good/total events), latency (a threshold) or raw (a ratio)',
+      'case.yaml:6:16 spec.description: expected text, got the number 7',
+    ],
+  },
+  {
+    name: 'a wrong metadata field does not hide the spec',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web2
+  displayName: ${'W'.repeat(64)}
+spec:
+  owner: shopp
+`,
+    expected: [
+      'case.yaml:5:16 metadata.displayName: a displayName is at most 63 characters',
+      "case.yaml:7:10 spec.owner: Team 'shopp' is not in the catalog (did you mean 'shop'?)",
+    ],
+  },
+  {
+    name: 'a kind written as a list is not text',
+    text: `apiVersion: nines/v1
+kind: [Team]
+metadata:
+  name: t2
+`,
+    expected: [
+      'case.yaml:2:7 kind: kind must be text, got a list; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO',
+    ],
+  },
+  {
+    name: 'a kind written as a mapping is not text',
+    text: `apiVersion: nines/v1
+kind: {a: 1}
+metadata:
+  name: t2
+`,
+    expected: [
+      'case.yaml:2:7 kind: kind must be text, got a mapping; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO',
+    ],
+  },
+  {
+    name: 'an apiVersion written as a list is not text',
+    text: `apiVersion: [nines/v1]
+kind: Team
+metadata:
+  name: t2
+`,
+    expected: [
+      'case.yaml:1:13 apiVersion: apiVersion must be text, got a list; use one of: nines/v1, openslo/v1',
+    ],
+  },
+  {
+    name: 'a user needs a spec with an email',
+    text: `apiVersion: nines/v1
+kind: User
+metadata:
+  name: ann
+`,
+    expected: ["case.yaml:1:1 spec: required field 'spec' is missing; it must be a mapping"],
+  },
+  {
+    name: 'a byte order mark does not shift columns on line 1',
+    text: `\uFEFFapiVersion: nines/v2
+kind: Team
+metadata:
+  name: t2
+`,
+    expected: [
+      "case.yaml:1:13 apiVersion: unknown apiVersion 'nines/v2' (did you mean 'nines/v1'?); nines reads nines/v1, openslo/v1",
+    ],
+  },
+  {
+    name: 'an unknown YAML tag is a YAML error',
+    text: `apiVersion: nines/v1
+kind: Team
+metadata:
+  name: t2
+spec:
+  members: !Ref ann
+`,
+    expected: ['case.yaml:6:12 Unresolved tag: !Ref'],
+  },
+  {
+    name: 'an alias without an anchor is a YAML error',
+    text: `apiVersion: nines/v1
+kind: Team
+metadata:
+  name: t2
+spec:
+  members: *people
+`,
+    expected: ['case.yaml:1:1 Unresolved alias (the anchor must be set before the alias): people'],
+  },
+  {
+    name: 'a description is at most 1050 characters, as in OpenSLO',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web2
+spec:
+  owner: shop
+  description: ${'x'.repeat(1051)}
+`,
+    expected: ['case.yaml:7:16 spec.description: a description is at most 1050 characters'],
+  },
+  {
+    name: 'the openslo.com/ annotation prefix is reserved in nines/v1 too',
+    text: `apiVersion: nines/v1
+kind: Service
+metadata:
+  name: web2
+  annotations:
+    openslo.com/owner: shop
+spec:
+  owner: shop
+`,
+    expected: [
+      "case.yaml:6:5 metadata.annotations.openslo.com/owner: the annotation prefix 'openslo.com/' is reserved by OpenSLO",
+    ],
+  },
+  {
+    name: 'a timeslice window is between 1m and 1h',
+    text: `apiVersion: nines/v1
+kind: SLO
+metadata:
+  name: s2
+spec:
+  journey: buy
+  sli: ok
+  budgetingMethod: timeslices
+  objectives:
+    - {target: 99, timesliceTarget: 95, timesliceWindow: 2h}
+    - {target: 98, timesliceTarget: 95, timesliceWindow: 0m}
+  window: 28d
+`,
+    expected: [
+      'case.yaml:10:58 spec.objectives[0].timesliceWindow: a timeslice of 2h is impossible; use between 1m and 1h (1m or 5m is usual)',
+      'case.yaml:11:58 spec.objectives[1].timesliceWindow: a timeslice of 0m is impossible; use between 1m and 1h (1m or 5m is usual)',
+    ],
+  },
+  {
+    name: 'a latency threshold of 0ms is impossible',
+    text: `apiVersion: nines/v1
+kind: SLI
+metadata:
+  name: s2
+spec:
+  latency:
+    threshold: 0ms
+`,
+    expected: [
+      "case.yaml:7:16 spec.latency.threshold: '0ms' is not above 0; a latency threshold is a positive duration",
+    ],
+  },
+  {
+    name: 'OpenSLO: a timeSliceWindow is between 1m and 1h',
+    text: `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-avail
+spec:
+  service: web
+  indicatorRef: ok
+  budgetingMethod: Timeslices
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  objectives:
+    - targetPercent: 99
+      timeSliceTarget: 0.95
+      timeSliceWindow: 1M
+`,
+    expected: [
+      'case.yaml:15:24 spec.objectives[0].timeSliceWindow: a timeslice of 1M is impossible; use between 1m and 1h (1m or 5m is usual)',
+    ],
+  },
+  {
+    name: 'OpenSLO: an invalid journey name in the nines annotation is an invalid name',
+    text: `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-avail
+  annotations:
+    nines.dev/journey: Buy_Now
+spec:
+  service: journey-buy
+  indicatorRef: ok
+  budgetingMethod: Occurrences
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  objectives:
+    - targetPercent: 99
+`,
+    expected: [
+      "case.yaml:6:24 metadata.annotations.nines.dev/journey: 'Buy_Now' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ],
+  },
+  {
+    name: 'OpenSLO: an invalid indicatorRef is reported, the rest still checked',
+    text: `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: web-avail
+spec:
+  service: webb
+  indicatorRef: Ok_Sli
+  budgetingMethod: Occurrences
+  timeWindow:
+    - duration: 28d
+      isRolling: true
+  objectives:
+    - targetPercent: 99
+`,
+    expected: [
+      "case.yaml:6:12 spec.service: Service 'webb' is not in the catalog (did you mean 'web'?)",
+      "case.yaml:7:17 spec.indicatorRef: 'Ok_Sli' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ],
+  },
 ];
 
 describe('nines validate reports', () => {
@@ -1544,5 +1873,64 @@ describe('nines validate reports', () => {
     expect(
       CASES.filter((c) => c.expected.some((e) => !e.includes(' warning: '))).length,
     ).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('diagnostic codes', () => {
+  const codes = (text: string) =>
+    loadCatalog([
+      { path: 'base.yaml', text: BASE },
+      { path: 'case.yaml', text },
+    ]).diagnostics.map((d) => `${d.code} ${d.path}`);
+  const slo = (spec: string) =>
+    `apiVersion: nines/v1\nkind: SLO\nmetadata: {name: s2}\nspec: {journey: buy, sli: ok, ${spec}}\n`;
+  const openslo = (objective: string, window = '28d') =>
+    `apiVersion: openslo/v1\nkind: SLO\nmetadata: {name: s3}\nspec: {service: web, indicatorRef: ok, budgetingMethod: Timeslices, timeWindow: [{duration: ${window}, isRolling: true}], objectives: [{${objective}}]}\n`;
+
+  it('an impossible target is invalid-target, in nines/v1 and OpenSLO', () => {
+    expect(codes(slo('objectives: [{target: 101}], window: 28d'))).toEqual([
+      'invalid-target spec.objectives[0].target',
+    ]);
+    expect(
+      codes(
+        slo(
+          'budgetingMethod: timeslices, objectives: [{target: 99, timesliceTarget: 0, timesliceWindow: 1m}], window: 28d, sla: {target: 100}',
+        ),
+      ),
+    ).toEqual(['invalid-target spec.objectives[0].timesliceTarget', 'invalid-target spec.sla.target']);
+    expect(codes(openslo('target: 1.5, timeSliceTarget: 0.9, timeSliceWindow: 1m'))).toEqual([
+      'invalid-target spec.objectives[0].target',
+    ]);
+    expect(codes(openslo('targetPercent: 100, timeSliceTarget: 2, timeSliceWindow: 1m'))).toEqual([
+      'invalid-target spec.objectives[0].targetPercent',
+      'invalid-target spec.objectives[0].timeSliceTarget',
+    ]);
+  });
+
+  it('a malformed window or duration is invalid-window, in nines/v1 and OpenSLO', () => {
+    expect(codes(slo("objectives: [{target: 99}], window: '28 days'"))).toEqual([
+      'invalid-window spec.window.rolling',
+    ]);
+    expect(
+      codes(
+        slo(
+          "budgetingMethod: timeslices, objectives: [{target: 99, timesliceTarget: 95, timesliceWindow: '5 min'}], window: 28d",
+        ),
+      ),
+    ).toEqual(['invalid-window spec.objectives[0].timesliceWindow']);
+    expect(codes(openslo('targetPercent: 99, timeSliceTarget: 0.9, timeSliceWindow: 1m', '30 days'))).toEqual(
+      ['invalid-window spec.timeWindow[0].duration'],
+    );
+    expect(
+      codes(
+        'apiVersion: openslo/v1\nkind: AlertCondition\nmetadata: {name: c1}\nspec: {severity: page, condition: {kind: burnrate, op: gte, threshold: 2, lookbackWindow: 1 hour, alertAfter: soon}}\n',
+      ),
+    ).toEqual(['invalid-window spec.condition.lookbackWindow', 'invalid-window spec.condition.alertAfter']);
+  });
+
+  it('other values out of range stay invalid-value', () => {
+    expect(
+      codes(slo('objectives: [{target: 99}], window: 28d, sla: {target: 98, creditPercent: 0}')),
+    ).toEqual(['invalid-value spec.sla.creditPercent']);
   });
 });

@@ -10,14 +10,14 @@ export interface LoadedCatalog extends LoadResult {
   readonly files: number;
 }
 
-/** Reads and checks a catalog directory; a path that cannot be read is a user error. */
+/** Reads and checks a catalog directory; a path or file that cannot be read is a user error. */
 export async function readCatalog(dir: string, io: Io): Promise<LoadedCatalog> {
   try {
     const files = await readCatalogFiles(resolve(io.cwd, dir), io.cwd);
     if (files.length === 0) throw new UserError(`no .yaml or .yml files under '${dir}'`);
     return { ...loadCatalog(files), files: files.length };
   } catch (err) {
-    if (err instanceof CatalogPathError) throw new UserError(`catalog path '${dir}' does not exist`);
+    if (err instanceof CatalogPathError) throw new UserError(err.message);
     throw err;
   }
 }

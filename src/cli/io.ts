@@ -18,4 +18,4 @@ export class UserError extends Error {
   readonly exitCode = 1;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, warning: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -4,6 +4,7 @@ import { registerExport } from './export.js';
 import { registerGraph } from './graph.js';
 import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
+import { registerOpenapi } from './openapi.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
@@ -37,6 +38,7 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerGraph(program, io);
   registerExport(program, io);
   registerToken(program, io);
+  registerOpenapi(program, io, pkg.version);
   registerServe(program, io, pkg.version, (h) => {
     server = h;
   });

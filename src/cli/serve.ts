@@ -31,6 +31,19 @@ export function registerServe(
       '--evaluation-interval <seconds>',
       'seconds between evaluations (env NINES_EVALUATION_INTERVAL, default 30)',
     )
+    .option(
+      '--max-event-age-hours <hours>',
+      'reject older events (env NINES_MAX_EVENT_AGE_HOURS, default 168)',
+    )
+    .option(
+      '--no-data-minutes <minutes>',
+      'minutes without events before a no-data alert (env NINES_NO_DATA_MINUTES, default 10)',
+    )
+    .option(
+      '--retention-days <days>',
+      'days of hour and day buckets kept (env NINES_RETENTION_DAYS, default 400)',
+    )
+    .option('--body-limit-mb <mb>', 'largest request body (env NINES_BODY_LIMIT_MB, default 8)')
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

@@ -10,7 +10,6 @@ import { evaluateSlo } from '../slo/evaluate.js';
 import { DEFAULT_MINUTE_SPAN } from '../slo/series.js';
 import { createSeries, hourSpanFor } from '../slo/slo-series.js';
 import { type EventSeries, HOUR, MINUTE, type SloStatus } from '../slo/types.js';
-import { periodMs } from '../slo/windows.js';
 import type { MinuteCounts } from '../sources/events/aggregate.js';
 import type { BucketRow } from '../store/buckets.js';
 
@@ -21,7 +20,7 @@ export interface EngineOptions {
   readonly minEvents: number;
 }
 
-/** An SLO as last evaluated. */
+/** An SLO as last evaluated. The alert evaluation is computed on first read when the tick could skip it. */
 export interface SloView {
   readonly slo: Slo;
   readonly status: SloStatus;
@@ -54,6 +53,7 @@ export class Engine {
   private readonly slosBySli = new Map<string, Slo[]>();
   private readonly views = new Map<string, SloView>();
   private readonly alertStates = new Map<string, AlertState>();
+  private readonly tiers = new Map<string, CachedTiers>();
 
   constructor(
     readonly catalog: Catalog,
@@ -129,23 +129,40 @@ export class Engine {
     const started = performance.now();
     const changed: AlertState[] = [];
     const transitions: AlertTransition[] = [];
+    const { minEvents } = this.options;
     for (const slo of this.catalog.SLO.values()) {
       const series = this.series.get(slo.name);
       if (!series) continue;
       series.advance(nowMs);
       const status = evaluateSlo({ slo, source: series, nowMs, noDataMs: this.options.noDataMs });
-      const tiers = resolveTiers(periodMs(slo.window, nowMs));
-      const evaluation = evaluateAlertPolicy(status, tiers, { minEvents: this.options.minEvents });
+      const tiers = this.tiersFor(slo.name, status.periodMs);
       const previous = this.alertStates.get(slo.name);
+      if (previous && quiet(status, previous, tiers.minFactor)) {
+        // Nothing fires or was firing, and no burn reaches a factor: the policy
+        // cannot change the state, so its evaluation is left until someone reads it.
+        this.views.set(slo.name, new LazyView(slo, status, tiers.tiers, previous, minEvents));
+        continue;
+      }
+      const evaluation = evaluateAlertPolicy(status, tiers.tiers, { minEvents });
       const next = nextAlertState(previous, evaluation, nowMs);
       if (next.state !== previous) {
         this.alertStates.set(slo.name, next.state);
         changed.push(next.state);
       }
-      transitions.push(...next.transitions);
-      this.views.set(slo.name, { slo, status, tiers, evaluation, alert: next.state });
+      for (const t of next.transitions) transitions.push(t);
+      this.views.set(slo.name, { slo, status, tiers: tiers.tiers, evaluation, alert: next.state });
     }
     return { evaluatedAt: nowMs, durationMs: performance.now() - started, changed, transitions };
+  }
+
+  /** Tiers depend only on the period's length, which changes at most once per calendar period. */
+  private tiersFor(slo: string, periodMs: number): CachedTiers {
+    const cached = this.tiers.get(slo);
+    if (cached?.periodMs === periodMs) return cached;
+    const tiers = resolveTiers(periodMs);
+    const fresh = { periodMs, tiers, minFactor: Math.min(...tiers.map((t) => t.factor)) };
+    this.tiers.set(slo, fresh);
+    return fresh;
   }
 
   view(slo: string): SloView | undefined {
@@ -160,6 +177,36 @@ export class Engine {
     let bytes = 0;
     for (const s of this.series.values()) bytes += s.memoryBytes();
     return bytes;
+  }
+}
+
+interface CachedTiers {
+  readonly periodMs: number;
+  readonly tiers: readonly AlertTier[];
+  readonly minFactor: number;
+}
+
+/** True when no alert is firing and no burn rate exceeds the smallest tier factor. */
+function quiet(status: SloStatus, state: AlertState, minFactor: number): boolean {
+  if (status.noData || state.noData.status !== 'resolved') return false;
+  if (state.page.status !== 'resolved' || state.ticket.status !== 'resolved') return false;
+  for (const b of status.burns) if (b.window !== 'period' && b.burnRate > minFactor) return false;
+  return true;
+}
+
+/** A view whose alert evaluation is computed when first read (most ticks never need it). */
+class LazyView implements SloView {
+  #evaluation: AlertEvaluation | undefined;
+  constructor(
+    readonly slo: Slo,
+    readonly status: SloStatus,
+    readonly tiers: readonly AlertTier[],
+    readonly alert: AlertState,
+    private readonly minEvents: number,
+  ) {}
+  get evaluation(): AlertEvaluation {
+    this.#evaluation ??= evaluateAlertPolicy(this.status, this.tiers, { minEvents: this.minEvents });
+    return this.#evaluation;
   }
 }
 

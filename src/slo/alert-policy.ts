@@ -209,11 +209,13 @@ export function evaluateAlertPolicy(
     throw new RangeError(`minEvents is a number of events, zero or more; got ${minEvents}`);
   }
   const burnOf = (window: BurnWindowName): WindowBurn => {
-    const b = status.burns.find((x) => x.window === window);
+    // evaluateSlo lists burns in BURN_WINDOWS order: try the slot first, search only if it differs.
+    const slot = status.burns[WINDOW_SLOT[window]];
+    const b = slot?.window === window ? slot : status.burns.find((x) => x.window === window);
     if (!b) throw new Error(`the status of SLO ${status.slo} has no ${window} burn`);
     return { window, burnRate: b.burnRate, total: b.total };
   };
-  const sorted = [...tiers].sort((a, b) => tierRank(a.id) - tierRank(b.id));
+  const sorted = isRanked(tiers) ? tiers : [...tiers].sort((a, b) => tierRank(a.id) - tierRank(b.id));
   const raw = sorted.map((t) => {
     const long = burnOf(t.long);
     const short = burnOf(t.short);
@@ -245,6 +247,18 @@ export function evaluateAlertPolicy(
     ticket: summarise('ticket', evaluated, ticketCause),
     tiers: evaluated,
   };
+}
+
+const WINDOW_SLOT = Object.fromEntries(BURN_WINDOWS.map((w, i) => [w.name, i])) as Record<
+  BurnWindowName,
+  number
+>;
+
+function isRanked(tiers: readonly AlertTier[]): boolean {
+  for (let i = 1; i < tiers.length; i++) {
+    if (tierRank((tiers[i - 1] as AlertTier).id) > tierRank((tiers[i] as AlertTier).id)) return false;
+  }
+  return true;
 }
 
 function summarise(

@@ -58,6 +58,7 @@ export function evaluateSlo(input: EvaluateInput): SloStatus {
     evaluatedAt: nowMs,
     windowStart: bounds.startMs,
     windowEnd: bounds.endMs,
+    periodMs: bounds.periodMs,
     objective,
     good: counts.good,
     total: counts.total,
@@ -136,6 +137,9 @@ function allowedRatioOf(objective: number): number {
  * worse; a NaN here would poison every ratio downstream.
  */
 function cleanCounts(counts: Counts): Counts {
+  // The common case is already clean: no new object on the evaluation hot path.
+  if (counts.total >= 0 && counts.good >= 0 && counts.good <= counts.total && Number.isFinite(counts.total))
+    return counts;
   const total = Number.isFinite(counts.total) ? Math.max(0, counts.total) : 0;
   const good = Number.isFinite(counts.good) ? Math.min(total, Math.max(0, counts.good)) : 0;
   return { good, total };

@@ -11,8 +11,8 @@
 export class CumulativeRing {
   readonly widthMs: number;
   readonly size: number;
-  private readonly good: Float64Array;
-  private readonly total: Float64Array;
+  /** Boundary pairs: good at 2 * slot, total at 2 * slot + 1, so one sum touches two cache lines, not four. */
+  private readonly pairs: Float64Array;
   private headBucket: number;
 
   constructor(widthMs: number, size: number, nowMs: number) {
@@ -22,8 +22,7 @@ export class CumulativeRing {
     if (!Number.isFinite(nowMs)) throw new RangeError(`a ring needs a finite start time, got ${nowMs}`);
     this.widthMs = widthMs;
     this.size = size;
-    this.good = new Float64Array(size + 1);
-    this.total = new Float64Array(size + 1);
+    this.pairs = new Float64Array(2 * (size + 1));
     this.headBucket = this.bucketOf(nowMs);
   }
 
@@ -56,10 +55,11 @@ export class CumulativeRing {
    * bucket, O(size) at worst for a late one.
    */
   add(bucket: number, good: number, total: number): void {
+    const p = this.pairs;
     for (let b = bucket + 1; b <= this.headBucket + 1; b++) {
-      const slot = this.slot(b);
-      this.good[slot] = (this.good[slot] ?? 0) + good;
-      this.total[slot] = (this.total[slot] ?? 0) + total;
+      const i = 2 * this.slot(b);
+      p[i] = (p[i] ?? 0) + good;
+      p[i + 1] = (p[i + 1] ?? 0) + total;
     }
   }
 
@@ -69,14 +69,15 @@ export class CumulativeRing {
    */
   advanceTo(bucket: number): void {
     if (bucket <= this.headBucket) return;
-    const last = this.slot(this.headBucket + 1);
-    const g = this.good[last] ?? 0;
-    const t = this.total[last] ?? 0;
+    const p = this.pairs;
+    const last = 2 * this.slot(this.headBucket + 1);
+    const g = p[last] ?? 0;
+    const t = p[last + 1] ?? 0;
     const from = Math.max(this.headBucket + 2, bucket + 1 - this.size);
     for (let b = from; b <= bucket + 1; b++) {
-      const slot = this.slot(b);
-      this.good[slot] = g;
-      this.total[slot] = t;
+      const i = 2 * this.slot(b);
+      p[i] = g;
+      p[i + 1] = t;
     }
     this.headBucket = bucket;
   }
@@ -86,16 +87,17 @@ export class CumulativeRing {
     const a = Math.max(from, this.oldest);
     const b = Math.min(to, this.headBucket + 1);
     if (a >= b) return { good: 0, total: 0 };
-    const sa = this.slot(a);
-    const sb = this.slot(b);
+    const p = this.pairs;
+    const ia = 2 * this.slot(a);
+    const ib = 2 * this.slot(b);
     return {
-      good: (this.good[sb] ?? 0) - (this.good[sa] ?? 0),
-      total: (this.total[sb] ?? 0) - (this.total[sa] ?? 0),
+      good: (p[ib] ?? 0) - (p[ia] ?? 0),
+      total: (p[ib + 1] ?? 0) - (p[ia + 1] ?? 0),
     };
   }
 
   byteLength(): number {
-    return this.good.byteLength + this.total.byteLength;
+    return this.pairs.byteLength;
   }
 
   private slot(boundary: number): number {

@@ -62,6 +62,7 @@ export function buildStatus(overrides: StatusOverrides = {}): SloStatus {
   return {
     slo: 'checkout-ok',
     windowEnd: evaluatedAt,
+    periodMs: rest.periodMs ?? 30 * DAY,
     sli: total > 0 ? good / total : undefined,
     noData: false,
     ...rest,

@@ -67,6 +67,8 @@ export interface SloStatus {
   /** The SLO window as it stands at evaluatedAt: [start, end) where end = evaluatedAt. */
   readonly windowStart: number;
   readonly windowEnd: number;
+  /** Length of the whole period the window belongs to (a calendar month's length, or the rolling duration). */
+  readonly periodMs: number;
   /** Objective as a ratio, e.g. 0.999. */
   readonly objective: number;
   readonly good: number;

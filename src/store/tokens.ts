@@ -22,6 +22,7 @@ export interface Principal {
 }
 
 const PREFIX = 'nines_';
+const VERDICT_MS = 5_000;
 
 function hash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -59,13 +60,33 @@ export class TokenRepository {
     return { id, token };
   }
 
-  /** The principal of a live token, or undefined for an unknown, malformed or revoked one. */
+  /** Tokens verified in the last few seconds, so a busy client costs no query per request. */
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
+
+  /**
+   * The principal of a live token, or undefined for an unknown, malformed or revoked
+   * one. A verdict is reused for up to 5 seconds: a revocation takes effect within that.
+   */
   async verify(token: string, nowMs: number): Promise<Principal | undefined> {
     if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
+    const key = hash(token);
+    const cached = this.recent.get(key);
+    if (cached && cached.until > nowMs) return cached.principal;
+    const principal = await this.lookup(key, nowMs);
+    if (principal) {
+      if (this.recent.size > 10_000) this.recent.clear();
+      this.recent.set(key, { principal, until: nowMs + VERDICT_MS });
+    } else {
+      this.recent.delete(key);
+    }
+    return principal;
+  }
+
+  private async lookup(tokenHash: string, nowMs: number): Promise<Principal | undefined> {
     const row = await this.db
       .selectFrom('api_tokens')
       .select(['id', 'name', 'role', 'revoked_at'])
-      .where('token_hash', '=', hash(token))
+      .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
     if (!row || row.revoked_at !== null || !isRole(row.role)) return undefined;
     const last = this.touched.get(row.id);
@@ -90,6 +111,7 @@ export class TokenRepository {
 
   /** True when a live token was revoked. */
   async revoke(id: string, nowMs: number): Promise<boolean> {
+    this.recent.clear();
     const result = await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: nowMs })

@@ -1,16 +1,28 @@
 import { z } from 'zod';
-import { LATENCY_DURATION, WINDOW_DURATION } from '../duration.js';
+import { LATENCY_DURATION, parseDuration, WINDOW_DURATION } from '../duration.js';
 import { isTimeZone, timeZoneMessage } from '../time-zone.js';
 
 /** RFC 1123 DNS label, as Kubernetes and OpenSLO use for names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export const name = z.string().regex(DNS_LABEL, {
-  error: (iss) =>
-    `'${String(iss.input)}' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`,
-});
+/** Whether `value` is a valid name (an RFC 1123 DNS label). */
+export function isName(value: string): boolean {
+  return DNS_LABEL.test(value);
+}
 
-export const text = z.string();
+export function nameMessage(value: string): string {
+  return `'${value}' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`;
+}
+
+/**
+ * A name or a reference to one. Any text passes the schema: an invalid name is
+ * reported after parsing (`invalidNames`), so it does not take the rest of the
+ * document down with it, and the entity or reference is left out of the catalog.
+ */
+export const name = z.string();
+
+/** A description, at most as long as OpenSLO allows, so every catalog exports. */
+export const description = z.string().max(1050, { error: 'a description is at most 1050 characters' });
 
 export const labels = z.record(z.string(), z.string());
 
@@ -21,10 +33,15 @@ export const windowDuration = z.string().regex(WINDOW_DURATION, {
 
 export const latencyThreshold = z.union([
   z.number().positive({ error: (iss) => `${String(iss.input)} is not a positive number of milliseconds` }),
-  z.string().regex(LATENCY_DURATION, {
-    error: (iss) =>
-      `'${String(iss.input)}' is not a latency; write milliseconds or seconds (e.g. 800ms, 1.5s)`,
-  }),
+  z
+    .string()
+    .regex(LATENCY_DURATION, {
+      error: (iss) =>
+        `'${String(iss.input)}' is not a latency; write milliseconds or seconds (e.g. 800ms, 1.5s)`,
+    })
+    .refine((v) => (parseDuration(v, LATENCY_DURATION) ?? 1) > 0, {
+      error: (iss) => `'${String(iss.input)}' is not above 0; a latency threshold is a positive duration`,
+    }),
 ]);
 
 export const url = z.string().regex(/^https?:\/\/[^\s/$.?#][^\s]*$/i, {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import {
+  description,
   email,
   latencyThreshold,
   name,
   percentTarget,
-  text,
   timeZone,
   url,
   windowDuration,
@@ -16,7 +16,7 @@ function shorthand<T extends z.ZodType>(key: string, schema: T) {
 }
 
 export const teamSpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   email: email.optional(),
   slackChannel: z.string().optional(),
   members: z.array(name).optional(),
@@ -26,11 +26,11 @@ export const userSpec = z.strictObject({
   fullName: z.string().optional(),
   email,
   timeZone: timeZone.optional(),
-  description: text.optional(),
+  description: description.optional(),
 });
 
 export const valueStreamSpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   objective: z
     .string()
     .min(1, { error: 'state the business objective, e.g. "generate revenue from online orders"' }),
@@ -50,13 +50,13 @@ export const businessValue = z.strictObject({
 });
 
 export const journeySpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   owner: name.optional(),
   steps: z
     .array(
       z.strictObject({
         name: z.string().min(1),
-        description: text.optional(),
+        description: description.optional(),
         services: z.array(name).min(1, { error: 'a step needs at least one service' }),
       }),
     )
@@ -73,7 +73,7 @@ export const dependency = shorthand(
 );
 
 export const serviceSpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   owner: name,
   tier: z
     .number()
@@ -89,7 +89,7 @@ export const serviceSpec = z.strictObject({
 
 export const dataSourceSpec = z.strictObject({
   type: z.enum(['prometheus']),
-  description: text.optional(),
+  description: description.optional(),
   url,
   headers: z.record(z.string(), z.string()).optional(),
   timeout: windowDuration.optional(),
@@ -102,7 +102,7 @@ export const sliSource = z.strictObject({
 });
 
 export const sliSpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   source: shorthand('type', sliSource).optional(),
   ratio: z
     .strictObject({ good: z.string().optional(), bad: z.string().optional(), total: z.string().optional() })
@@ -139,7 +139,7 @@ export const objective = z.strictObject({
 });
 
 export const sloSpec = z.strictObject({
-  description: text.optional(),
+  description: description.optional(),
   journey: name.optional(),
   service: name.optional(),
   sli: name.optional(),
@@ -172,5 +172,12 @@ export const NINES_SPECS = {
 } as const;
 
 export type NinesKind = keyof typeof NINES_SPECS;
-/** Kinds whose spec may be left out (ownership stubs). */
-export const OPTIONAL_SPEC: ReadonlySet<string> = new Set(['Team', 'User']);
+/** Kinds whose spec may be left out (ownership stubs). A User's email is required, so not User. */
+export const OPTIONAL_SPEC: ReadonlySet<string> = new Set(['Team']);
+
+/**
+ * Lists whose items nothing refers to by position: an item with a schema error is
+ * left out whole and the rest of the document is still checked. Items of other
+ * lists (dependsOn, steps, objectives) cannot be: later paths count on their indices.
+ */
+export const DROPPABLE_LISTS: ReadonlySet<string> = new Set(['links']);

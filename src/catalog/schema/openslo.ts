@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name, timeZone } from './common.js';
+import { description as descriptionText, name, timeZone } from './common.js';
 
 /** OpenSLO durations: `[0-9]+[mhdwMQY]` (m minutes, M months). */
 export const OPENSLO_DURATION = /^(\d+)([mhdwMQY])$/;
@@ -9,7 +9,7 @@ const duration = z.string().regex(OPENSLO_DURATION, {
     `'${String(iss.input)}' is not an OpenSLO duration; write a number and one of m h d w M Q Y`,
 });
 
-const description = z.string().max(1050, { error: 'a description is at most 1050 characters' }).optional();
+const description = descriptionText.optional();
 
 export const opensloMetadata = z.strictObject({
   name,
