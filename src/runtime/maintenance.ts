@@ -6,8 +6,12 @@ import type { BucketRepository } from '../store/buckets.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Minute buckets are kept this long for charts, longer only where timeslices need them. */
-const MINUTE_RETENTION_MS = 2 * DAY;
+/**
+ * Minute buckets are kept this long: enough to rebuild the 6h minute tier after a
+ * restart and to chart the last half day by the minute; longer only where
+ * timeslices need them. 10,000 busy SLIs then hold about 7M minute rows.
+ */
+export const MINUTE_RETENTION_MS = 12 * HOUR;
 /** Hour buckets are kept at least this long, longer where an SLO window needs them. */
 const HOUR_RETENTION_MS = 35 * DAY;
 /** Batch ids are remembered this long: a client retrying later counts again. */
@@ -23,31 +27,51 @@ export interface MaintenanceDeps {
 }
 
 /**
- * Keeps storage bounded: minute buckets for two days (longer for timeslices SLOs,
+ * Keeps storage bounded: minute buckets for 12 hours (longer for timeslices SLOs,
  * which rebuild slice verdicts from minutes), hour buckets for the longest SLO
  * window, day buckets for the retention, and batch ids for a week.
  */
 export class Maintenance {
   constructor(private readonly deps: MaintenanceDeps) {}
 
-  /** The oldest minute and hour bucket still needed. */
-  cutoffs(nowMs: number): { minute: number; hour: number; day: number } {
-    let minuteKeep = MINUTE_RETENTION_MS;
+  /**
+   * The oldest bucket still needed per resolution; SLIs read by timeslices SLOs
+   * keep their minutes for the SLO window (slice verdicts are rebuilt from them).
+   */
+  cutoffs(nowMs: number): {
+    minute: number;
+    hour: number;
+    day: number;
+    timesliceMinutes: Map<string, number>;
+  } {
     let hourKeep = HOUR_RETENTION_MS;
+    const timesliceMinutes = new Map<string, number>();
     for (const slo of this.deps.catalog.SLO.values()) {
       const span = hourSpanFor(slo.window) * HOUR;
       hourKeep = Math.max(hourKeep, span);
-      if (slo.budgetingMethod === 'timeslices') minuteKeep = Math.max(minuteKeep, span);
+      if (slo.budgetingMethod === 'timeslices') {
+        const keep = Math.max(MINUTE_RETENTION_MS, span);
+        timesliceMinutes.set(slo.sli, Math.min(timesliceMinutes.get(slo.sli) ?? nowMs, nowMs - keep));
+      }
     }
-    return { minute: nowMs - minuteKeep, hour: nowMs - hourKeep, day: nowMs - this.deps.retentionDays * DAY };
+    return {
+      minute: nowMs - MINUTE_RETENTION_MS,
+      hour: nowMs - hourKeep,
+      day: nowMs - this.deps.retentionDays * DAY,
+      timesliceMinutes,
+    };
   }
 
   async run(): Promise<{ minutes: number; hours: number; days: number; batches: number } | undefined> {
     const now = this.deps.clock();
     const c = this.cutoffs(now);
     try {
+      const special = [...c.timesliceMinutes.keys()];
+      let minutes = await this.deps.buckets.prune('m', c.minute, { except: special });
+      for (const [sli, cutoff] of c.timesliceMinutes)
+        minutes += await this.deps.buckets.prune('m', cutoff, { sli });
       return {
-        minutes: await this.deps.buckets.prune('m', c.minute),
+        minutes,
         hours: await this.deps.buckets.prune('h', c.hour),
         days: await this.deps.buckets.prune('d', c.day),
         batches: await this.deps.batches.prune(now - BATCH_ID_RETENTION_MS),

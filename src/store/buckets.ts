@@ -71,13 +71,23 @@ export class BucketRepository {
     return rows.map((r) => ({ sli, resolution, startMs: r.start_ms, good: r.good, total: r.total }));
   }
 
-  /** Deletes buckets of a resolution older than `beforeMs`; returns how many. */
-  async prune(resolution: Resolution, beforeMs: number): Promise<number> {
-    const result = await this.db
+  /**
+   * Deletes buckets of a resolution older than `beforeMs`, for one SLI or for all
+   * but some; returns how many.
+   */
+  async prune(
+    resolution: Resolution,
+    beforeMs: number,
+    scope: { sli?: string; except?: readonly string[] } = {},
+  ): Promise<number> {
+    let q = this.db
       .deleteFrom('sli_buckets')
       .where('resolution', '=', resolution)
-      .where('start_ms', '<', beforeMs)
-      .executeTakeFirst();
+      .where('start_ms', '<', beforeMs);
+    if (scope.sli !== undefined) q = q.where('sli', '=', scope.sli);
+    if (scope.except !== undefined && scope.except.length > 0)
+      q = q.where('sli', 'not in', [...scope.except]);
+    const result = await q.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

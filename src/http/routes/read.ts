@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Catalog } from '../../catalog/model.js';
 import { NinesError } from '../../errors.js';
 import type { Engine, TickResult } from '../../runtime/engine.js';
+import { MINUTE_RETENTION_MS } from '../../runtime/maintenance.js';
 import { Queries } from '../../runtime/queries.js';
 import type { AlertRepository } from '../../store/alerts.js';
 import { type BucketRepository, RESOLUTION_MS, type Resolution } from '../../store/buckets.js';
@@ -209,7 +210,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         ]);
       const span = to - from;
       const resolution: Resolution =
-        request.query.resolution ?? (span <= 2 * 86_400_000 ? 'm' : span <= 62 * 86_400_000 ? 'h' : 'd');
+        request.query.resolution ?? (span <= MINUTE_RETENTION_MS ? 'm' : span <= 62 * 86_400_000 ? 'h' : 'd');
       const size = RESOLUTION_MS[resolution];
       if (span / size > MAX_POINTS) {
         throw new NinesError(
