@@ -4,15 +4,16 @@ import { buildOpenslo, resolveSourceTypes } from './build-openslo.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
 import type { BuildResult, Declared, Referrer } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
-import { compareDiagnostics, didYouMean, formatPath } from './diagnostics.js';
-import { describeValue, issuesToDiagnostics } from './issues.js';
+import { compareDiagnostics, didYouMean } from './diagnostics.js';
+import { describeValue } from './issues.js';
 import type { Catalog, Entity } from './model.js';
 import { emptyCatalogMaps } from './model.js';
 import { invalidNames } from './names.js';
+import { knockOn, parseRepaired } from './repair.js';
 import { isName, nameMessage, metadata as ninesMetadata } from './schema/common.js';
 import { DROPPABLE_LISTS, NINES_SPECS, OPTIONAL_SPEC } from './schema/nines.js';
 import { OPENSLO_SPECS, opensloMetadata } from './schema/openslo.js';
-import type { Path, SourceDocument } from './source.js';
+import type { SourceDocument } from './source.js';
 import { parseYamlFile } from './source.js';
 
 export interface CatalogFile {
@@ -169,10 +170,8 @@ function readDocument(doc: SourceDocument): DocumentResult {
   }
   if (!meta || !parsed) return { declared: [], unnamed: [], diagnostics };
   const built = format.build(kind, meta.data as never, parsed.data as never, doc);
-  // A field left out above must not come back as "missing" or as a knock-on error;
-  // a rule about the whole spec (one of ratio, latency or raw) still applies.
-  const removed = [...meta.removed, ...parsed.removed];
-  const related = (path: string) => path !== 'spec' && removed.some((r) => overlaps(path, r));
+  // A field left out above must not come back as "missing" or as a knock-on error.
+  const isKnockOn = knockOn([...meta.removed, ...parsed.removed]);
   const declared: Declared[] = [];
   const unnamed: Referrer[] = [];
   for (const d of built.declared) {
@@ -182,91 +181,8 @@ function readDocument(doc: SourceDocument): DocumentResult {
   return {
     declared,
     unnamed,
-    diagnostics: [...diagnostics, ...built.diagnostics.filter((d) => !related(d.path))],
+    diagnostics: [...diagnostics, ...built.diagnostics.filter((d) => !isKnockOn(d.path))],
   };
-}
-
-/**
- * Parses `value` at `field`, reporting every schema problem. When some fail, they are
- * left out and the rest is parsed again, so that references and the checks after the
- * schema still run on it: every problem is reported at once. Undefined when what
- * failed cannot be left out.
- */
-function parseRepaired(
-  doc: SourceDocument,
-  field: 'metadata' | 'spec',
-  schema: z.ZodType,
-  value: unknown,
-  droppableLists: ReadonlySet<string>,
-  diagnostics: Diagnostic[],
-): { data: unknown; removed: string[] } | undefined {
-  const first = schema.safeParse(value);
-  if (first.success) return { data: first.data, removed: [] };
-  diagnostics.push(...issuesToDiagnostics(doc, [field], schema, value, first.error.issues));
-  const rest = withoutFailures(value, first.error.issues, droppableLists);
-  if (rest === undefined) return undefined;
-  const second = schema.safeParse(rest.data);
-  if (!second.success) return undefined;
-  return { data: second.data, removed: rest.removed.map((p) => formatPath([field, ...p])) };
-}
-
-/** Whether one path is the other, or lies below it. */
-function overlaps(a: string, b: string): boolean {
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  return (
-    long.startsWith(short) &&
-    (long.length === short.length || long[short.length] === '.' || long[short.length] === '[')
-  );
-}
-
-/**
- * A copy of `data` without what `issues` point at: the whole item when the path
- * runs through an item of a droppable list, otherwise the object field. Undefined
- * when an issue cannot be removed that way (an item of another list, or the whole
- * value).
- */
-function withoutFailures(
-  data: unknown,
-  issues: readonly z.core.$ZodIssue[],
-  droppableLists: ReadonlySet<string>,
-): { data: unknown; removed: Path[] } | undefined {
-  const copy: unknown = structuredClone(data);
-  const removed: Path[] = [];
-  const items = new Map<unknown[], Set<number>>();
-  const at = (path: Path): unknown => {
-    let v: unknown = copy;
-    for (const seg of path) {
-      v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[seg] : undefined;
-    }
-    return v;
-  };
-  for (const issue of issues) {
-    const paths =
-      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    for (const raw of paths) {
-      const p = raw.filter((seg): seg is string | number => typeof seg !== 'symbol');
-      const item = p.findIndex(
-        (seg, i) => typeof seg === 'number' && droppableLists.has(formatPath(p.slice(0, i))),
-      );
-      if (item >= 0) {
-        const list = at(p.slice(0, item));
-        if (!Array.isArray(list)) return undefined;
-        const indices = items.get(list) ?? new Set<number>();
-        items.set(list, indices.add(p[item] as number));
-        removed.push(p.slice(0, item + 1));
-        continue;
-      }
-      const last = p[p.length - 1];
-      const parent = at(p.slice(0, -1));
-      if (typeof last !== 'string' || !isRecord(parent)) return undefined;
-      delete parent[last];
-      removed.push(p);
-    }
-  }
-  for (const [list, indices] of items) {
-    for (const i of [...indices].sort((a, b) => b - a)) list.splice(i, 1);
-  }
-  return { data: copy, removed };
 }
 
 function assemble(kept: readonly Declared[]): Catalog {

@@ -10,6 +10,7 @@ export function isName(value: string): boolean {
   return DNS_LABEL.test(value);
 }
 
+/** What is wrong with an invalid name, and what a valid one looks like. */
 export function nameMessage(value: string): string {
   return `'${value}' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit`;
 }
