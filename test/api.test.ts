@@ -263,3 +263,17 @@ describe('reading budgets, burn rates and impact', () => {
     expect(res.body).toContain('nines_evaluation_duration_seconds_count');
   });
 });
+
+describe('per-SLO alert overrides from the catalog', () => {
+  it('never pages for an SLO whose page tiers are disabled, but still opens a ticket', async () => {
+    await push([{ sli: 'recommendations-fast', timestamp: at(), good: 0, total: 1_000 }]);
+    const tick = await nines.evaluate();
+    const mine = tick.transitions.filter((t) => t.slo === 'recommendations-latency');
+    expect(mine.map((t) => `${t.kind}:${t.type}`)).toContain('ticket:fired');
+    expect(mine.map((t) => t.kind)).not.toContain('page');
+    const slo = (
+      await nines.app.inject({ url: '/api/v1/slos/recommendations-latency', headers: nines.auth.viewer })
+    ).json();
+    expect(slo.alertPolicy.map((t: { tier: string }) => t.tier)).toEqual(['ticket-1d', 'ticket-3d']);
+  });
+});

@@ -3,7 +3,15 @@ import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { LATENCY_DURATION, parseDuration } from './duration.js';
-import type { Indicator, Meta, Objective, SliSource, Window } from './model.js';
+import type {
+  AlertingOverride,
+  AlertTierId,
+  Indicator,
+  Meta,
+  Objective,
+  SliSource,
+  Window,
+} from './model.js';
 import type { Metadata } from './schema/common.js';
 import type { NINES_SPECS, sliSpec, sloSpec } from './schema/nines.js';
 import type { Path, SourceDocument } from './source.js';
@@ -273,6 +281,7 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
       );
     }
   }
+  const alerting = s.alerting && buildAlerting(s.alerting, doc, diagnostics);
   if (window && sliName !== undefined) {
     declared.unshift({
       entity: {
@@ -291,6 +300,7 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
           },
         }),
         alertPolicies: s.alertPolicies ?? [],
+        ...(alerting && { alerting }),
       },
       doc,
       namePath: NAME_PATH,
@@ -574,4 +584,47 @@ function buildIndicator(
     rawType: raw.rawType ?? 'success',
     ...(prom && raw.query !== undefined && { query: raw.query }),
   };
+}
+
+/** Checks per-tier overrides: one of budgetPercent or factor, each tier once. */
+export function buildAlerting(
+  a: {
+    minEvents?: number | undefined;
+    disabled?: AlertingOverride['disabled'] | undefined;
+    tiers?:
+      | { id: AlertTierId; budgetPercent?: number | undefined; factor?: number | undefined }[]
+      | undefined;
+  },
+  doc: SourceDocument,
+  diagnostics: Diagnostic[],
+  at: Path = ['spec', 'alerting'],
+): AlertingOverride {
+  const seen = new Set<string>();
+  const tiers: AlertingOverride['tiers'][number][] = [];
+  (a.tiers ?? []).forEach((t, i) => {
+    const tAt = [...at, 'tiers', i];
+    if (seen.has(t.id)) {
+      diagnostics.push(
+        doc.diagnostic('invalid-value', [...tAt, 'id'], `tier ${t.id} is changed twice; give each tier once`),
+      );
+      return;
+    }
+    seen.add(t.id);
+    if ((t.budgetPercent === undefined) === (t.factor === undefined)) {
+      diagnostics.push(
+        doc.diagnostic(
+          t.factor === undefined ? 'missing-field' : 'invalid-value',
+          tAt,
+          'a tier override gives budgetPercent (share of the budget spent when it fires) or factor (burn rate), not both',
+        ),
+      );
+      return;
+    }
+    tiers.push(
+      t.factor !== undefined
+        ? { id: t.id, factor: t.factor }
+        : { id: t.id, budgetPercent: t.budgetPercent as number },
+    );
+  });
+  return { ...(a.minEvents !== undefined && { minEvents: a.minEvents }), disabled: a.disabled ?? [], tiers };
 }

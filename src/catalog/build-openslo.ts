@@ -1,11 +1,21 @@
 import type { z } from 'zod';
-import { checkRollingWindow, checkTimesliceWindow, START_TIME } from './build-nines.js';
+import { buildAlerting, checkRollingWindow, checkTimesliceWindow, START_TIME } from './build-nines.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { LATENCY_DURATION, parseDuration } from './duration.js';
-import type { Entity, Indicator, Objective, Query, SliSource, ThresholdOp, Window } from './model.js';
+import type {
+  AlertingOverride,
+  Entity,
+  Indicator,
+  Objective,
+  Query,
+  SliSource,
+  ThresholdOp,
+  Window,
+} from './model.js';
 import { isName, nameMessage } from './schema/common.js';
+import { alerting as alertingSchema } from './schema/nines.js';
 import {
   OPENSLO_DURATION,
   type OPENSLO_SPECS,
@@ -23,6 +33,8 @@ export const NINES_ANNOTATION = 'nines.dev/';
 export const JOURNEY_ANNOTATION = 'nines.dev/journey';
 export const SLA_ANNOTATION = 'nines.dev/sla-target';
 export const SLA_CREDIT_ANNOTATION = 'nines.dev/sla-credit-percent';
+/** Per-SLO alert overrides (nines/v1 `spec.alerting`) as JSON. */
+export const ALERTING_ANNOTATION = 'nines.dev/alerting';
 /** Metric source type for SLIs that nines measures itself (pushed events, probes, latency thresholds). */
 export const NINES_SOURCE_TYPE = 'nines';
 
@@ -320,6 +332,30 @@ class Builder {
     return { type: 'calendar', unit, timeZone: w.calendar.timeZone, startTime: w.calendar.startTime };
   }
 
+  /** The `nines.dev/alerting` annotation, checked like nines/v1 `spec.alerting`. */
+  alerting(metadata: OpensloMetadata): { alerting?: AlertingOverride } {
+    const text = metadata.annotations?.[ALERTING_ANNOTATION];
+    if (text === undefined) return {};
+    const at = ['metadata', 'annotations', ALERTING_ANNOTATION];
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.error('invalid-value', at, `${ALERTING_ANNOTATION} must be JSON like {"disabled": ["page"]}`);
+      return {};
+    }
+    const parsed = alertingSchema.safeParse(value);
+    if (!parsed.success) {
+      this.error(
+        'invalid-value',
+        at,
+        `${ALERTING_ANNOTATION} is not a valid alerting override: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
+      return {};
+    }
+    return { alerting: buildAlerting(parsed.data, this.doc, this.diagnostics, at) };
+  }
+
   sla(metadata: OpensloMetadata): { sla?: { target: number; creditPercent?: number } } {
     const target = Number(metadata.annotations?.[SLA_ANNOTATION]);
     const credit = Number(metadata.annotations?.[SLA_CREDIT_ANNOTATION]);
@@ -565,6 +601,7 @@ class Builder {
           budgetingMethod: method,
           ...this.sla(metadata),
           alertPolicies: policies,
+          ...this.alerting(metadata),
         },
         doc: this.doc,
         namePath: ['metadata', 'name'],

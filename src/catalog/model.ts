@@ -156,6 +156,22 @@ export interface Sla {
   readonly creditPercent?: number;
 }
 
+export const ALERT_TIER_IDS = ['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d'] as const;
+export type AlertTierId = (typeof ALERT_TIER_IDS)[number];
+
+/** Per-SLO changes to the default multi-window, multi-burn-rate alerts. */
+export interface AlertingOverride {
+  /** Fewest events the long window needs before a tier may fire (low-traffic guard). */
+  readonly minEvents?: number;
+  /** Severities or single tiers that never fire for this SLO. */
+  readonly disabled: readonly ('page' | 'ticket' | AlertTierId)[];
+  /** A tier with another budget share (percent of the budget spent when it fires) or burn factor. */
+  readonly tiers: readonly (
+    | { readonly id: AlertTierId; readonly budgetPercent: number }
+    | { readonly id: AlertTierId; readonly factor: number }
+  )[];
+}
+
 export interface Slo extends Meta {
   readonly kind: 'SLO';
   readonly journey?: string;
@@ -167,6 +183,7 @@ export interface Slo extends Meta {
   readonly budgetingMethod: BudgetingMethod;
   readonly sla?: Sla;
   readonly alertPolicies: readonly string[];
+  readonly alerting?: AlertingOverride;
 }
 
 export interface AlertCondition extends Meta {

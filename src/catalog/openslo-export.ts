@@ -1,5 +1,6 @@
 import { DEFAULT_CALENDAR_START } from './build-nines.js';
 import {
+  ALERTING_ANNOTATION,
   JOURNEY_ANNOTATION,
   NINES_SOURCE_TYPE,
   percentToFraction,
@@ -146,6 +147,7 @@ function sloDoc(slo: Slo, journeyServices: ReadonlyMap<string, string>): Doc {
     extra[SLA_ANNOTATION] = String(slo.sla.target);
     if (slo.sla.creditPercent !== undefined) extra[SLA_CREDIT_ANNOTATION] = String(slo.sla.creditPercent);
   }
+  if (slo.alerting) extra[ALERTING_ANNOTATION] = JSON.stringify(slo.alerting);
   return doc('SLO', metadata(slo, extra), {
     ...described(slo),
     service: slo.service ?? journeyServices.get(slo.journey ?? '') ?? '',

@@ -893,6 +893,52 @@ spec:
     ],
   },
   {
+    name: 'an alert tier override gives budgetPercent or factor, and each tier once',
+    text: `apiVersion: nines/v1
+kind: SLO
+metadata:
+  name: s2
+spec:
+  journey: buy
+  sli: ok
+  objectives:
+    - target: 99
+  window: 28d
+  alerting:
+    tiers:
+      - id: page-1h
+        factor: 10
+        budgetPercent: 2
+      - id: page-6h
+        factor: 5
+      - id: page-6h
+        factor: 4
+`,
+    expected: [
+      'case.yaml:13:9 spec.alerting.tiers[0]: a tier override gives budgetPercent (share of the budget spent when it fires) or factor (burn rate), not both',
+      'case.yaml:18:13 spec.alerting.tiers[2].id: tier page-6h is changed twice; give each tier once',
+    ],
+  },
+  {
+    name: 'an unknown alert tier suggests the closest',
+    text: `apiVersion: nines/v1
+kind: SLO
+metadata:
+  name: s2
+spec:
+  journey: buy
+  sli: ok
+  objectives:
+    - target: 99
+  window: 28d
+  alerting:
+    disabled: [pager]
+`,
+    expected: [
+      "case.yaml:12:16 spec.alerting.disabled[0]: the text 'pager' is not allowed (did you mean 'page'?); use one of: page, ticket, page-1h, page-6h, ticket-1d, ticket-3d",
+    ],
+  },
+  {
     name: 'an SLA stricter than the SLO is rejected',
     text: `apiVersion: nines/v1
 kind: SLO

@@ -129,13 +129,13 @@ export class Engine {
     const started = performance.now();
     const changed: AlertState[] = [];
     const transitions: AlertTransition[] = [];
-    const { minEvents } = this.options;
     for (const slo of this.catalog.SLO.values()) {
+      const minEvents = slo.alerting?.minEvents ?? this.options.minEvents;
       const series = this.series.get(slo.name);
       if (!series) continue;
       series.advance(nowMs);
       const status = evaluateSlo({ slo, source: series, nowMs, noDataMs: this.options.noDataMs });
-      const tiers = this.tiersFor(slo.name, status.periodMs);
+      const tiers = this.tiersFor(slo, status.periodMs);
       const previous = this.alertStates.get(slo.name);
       if (previous && quiet(status, previous, tiers.minFactor)) {
         // Nothing fires or was firing, and no burn reaches a factor: the policy
@@ -156,12 +156,17 @@ export class Engine {
   }
 
   /** Tiers depend only on the period's length, which changes at most once per calendar period. */
-  private tiersFor(slo: string, periodMs: number): CachedTiers {
-    const cached = this.tiers.get(slo);
+  private tiersFor(slo: Slo, periodMs: number): CachedTiers {
+    const cached = this.tiers.get(slo.name);
     if (cached?.periodMs === periodMs) return cached;
-    const tiers = resolveTiers(periodMs);
-    const fresh = { periodMs, tiers, minFactor: Math.min(...tiers.map((t) => t.factor)) };
-    this.tiers.set(slo, fresh);
+    const tiers = resolveTiers(periodMs, slo.alerting);
+    // With every tier disabled nothing can fire: an infinite smallest factor keeps the SLO quiet.
+    const fresh = {
+      periodMs,
+      tiers,
+      minFactor: Math.min(Number.POSITIVE_INFINITY, ...tiers.map((t) => t.factor)),
+    };
+    this.tiers.set(slo.name, fresh);
     return fresh;
   }
 

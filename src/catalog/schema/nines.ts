@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_TIER_IDS } from '../model.js';
 import {
   description,
   email,
@@ -138,6 +139,28 @@ export const objective = z.strictObject({
   timesliceWindow: windowDuration.optional(),
 });
 
+export const alerting = z.strictObject({
+  minEvents: z
+    .number()
+    .int({ error: 'minEvents is a whole number of events' })
+    .min(0, { error: 'minEvents is 0 or more' })
+    .optional(),
+  disabled: z.array(z.enum(['page', 'ticket', ...ALERT_TIER_IDS])).optional(),
+  tiers: z
+    .array(
+      z.strictObject({
+        id: z.enum(ALERT_TIER_IDS),
+        budgetPercent: z
+          .number()
+          .gt(0, { error: 'budgetPercent is a share of the budget in (0, 100]' })
+          .max(100, { error: 'budgetPercent is a share of the budget in (0, 100]' })
+          .optional(),
+        factor: z.number().gt(0, { error: 'factor is a burn rate above 0' }).optional(),
+      }),
+    )
+    .optional(),
+});
+
 export const sloSpec = z.strictObject({
   description: description.optional(),
   journey: name.optional(),
@@ -158,6 +181,7 @@ export const sloSpec = z.strictObject({
     })
     .optional(),
   alertPolicies: z.array(name).optional(),
+  alerting: alerting.optional(),
 });
 
 export const NINES_SPECS = {
