@@ -8,7 +8,7 @@ import { compareDiagnostics, didYouMean } from './diagnostics.js';
 import { describeValue } from './issues.js';
 import type { Catalog, Entity } from './model.js';
 import { emptyCatalogMaps } from './model.js';
-import { invalidNames } from './names.js';
+import { invalidNames, invalidNamesParsed } from './names.js';
 import { knockOn, parseRepaired } from './repair.js';
 import { isName, nameMessage, metadata as ninesMetadata } from './schema/common.js';
 import { DROPPABLE_LISTS, NINES_SPECS, OPTIONAL_SPEC } from './schema/nines.js';
@@ -160,12 +160,22 @@ function readDocument(doc: SourceDocument): DocumentResult {
   // `spec:` with nothing after it is null in YAML: the same as leaving it out.
   const specData =
     (data.spec === undefined || data.spec === null) && format.optionalSpec.has(kind) ? {} : data.spec;
+  const before = diagnostics.length;
   const meta = parseRepaired(doc, 'metadata', format.metadata, data.metadata, new Set(), diagnostics);
   const parsed = parseRepaired(doc, 'spec', spec, specData, format.droppableLists, diagnostics);
-  for (const bad of [
-    ...invalidNames(format.metadata, data.metadata, ['metadata']),
-    ...invalidNames(spec, specData, ['spec']),
-  ]) {
+  // A clean parse has its names checked on the output; otherwise the slower walk
+  // over the text as written also finds names inside parts that failed.
+  const clean = meta && parsed && diagnostics.length === before;
+  const badNames = clean
+    ? [
+        ...invalidNamesParsed(format.metadata, meta.data, ['metadata']),
+        ...invalidNamesParsed(spec, parsed.data, ['spec']),
+      ]
+    : [
+        ...invalidNames(format.metadata, data.metadata, ['metadata']),
+        ...invalidNames(spec, specData, ['spec']),
+      ];
+  for (const bad of badNames) {
     diagnostics.push(doc.diagnostic('invalid-name', bad.path, nameMessage(bad.value)));
   }
   if (!meta || !parsed) return { declared: [], unnamed: [], diagnostics };

@@ -77,3 +77,74 @@ export function invalidNames(schema: Schema, data: unknown, at: Path = []): Inva
   walk(schema, data, at);
   return [...found.values()];
 }
+
+/** Where names sit in a schema's output: object keys, or '*' for any list item or record value. */
+type Site = readonly (string | '*')[];
+
+const sitesCache = new WeakMap<Schema, readonly Site[]>();
+
+/** The name sites of a schema, found once by walking it (shorthand pipes lead to their output). */
+function nameSites(schema: Schema): readonly Site[] {
+  const cached = sitesCache.get(schema);
+  if (cached) return cached;
+  const sites: Site[] = [];
+  const seen = new Set<Schema>();
+  const walk = (s: Schema, path: Site): void => {
+    if (s === name) {
+      sites.push(path);
+      return;
+    }
+    if (seen.has(s)) return;
+    seen.add(s);
+    const d = def(s);
+    if (d.innerType) walk(d.innerType, path);
+    if (d.type === 'pipe' && d.out) walk(d.out, path);
+    if (d.type === 'object')
+      for (const [key, field] of Object.entries(d.shape ?? {})) walk(field, [...path, key]);
+    if (d.type === 'array' && d.element) walk(d.element, [...path, '*']);
+    if (d.type === 'record' && d.valueType) walk(d.valueType, [...path, '*']);
+    if (d.type === 'union') for (const o of d.options ?? []) walk(o, path);
+    seen.delete(s);
+  };
+  walk(schema, []);
+  sitesCache.set(schema, sites);
+  return sites;
+}
+
+/**
+ * `invalidNames` for data that passed `schema`: only the places where the schema
+ * has names are visited, so a valid catalog pays a few lookups per document.
+ */
+export function invalidNamesParsed(schema: Schema, parsed: unknown, at: Path = []): InvalidName[] {
+  const out: InvalidName[] = [];
+  const visit = (v: unknown, site: Site, i: number, path: (string | number)[]): void => {
+    if (v === undefined || v === null) return;
+    if (i === site.length) {
+      if (typeof v === 'string' && !isName(v)) out.push({ path: [...path], value: v });
+      return;
+    }
+    const seg = site[i] as string;
+    if (seg === '*') {
+      if (Array.isArray(v)) {
+        for (let k = 0; k < v.length; k++) {
+          path.push(k);
+          visit(v[k], site, i + 1, path);
+          path.pop();
+        }
+      } else if (isRecord(v)) {
+        for (const key of Object.keys(v)) {
+          path.push(key);
+          visit(v[key], site, i + 1, path);
+          path.pop();
+        }
+      }
+      return;
+    }
+    if (!isRecord(v)) return;
+    path.push(seg);
+    visit(v[seg], site, i + 1, path);
+    path.pop();
+  };
+  for (const site of nameSites(schema)) visit(parsed, site, 0, [...at]);
+  return out;
+}

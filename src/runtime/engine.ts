@@ -9,7 +9,14 @@ import { type AlertState, type AlertTransition, nextAlertState } from '../slo/al
 import { evaluateSlo } from '../slo/evaluate.js';
 import { DEFAULT_MINUTE_SPAN } from '../slo/series.js';
 import { createSeries, hourSpanFor } from '../slo/slo-series.js';
-import { type EventSeries, HOUR, MINUTE, type SloStatus } from '../slo/types.js';
+import {
+  type CountSource,
+  type Counts,
+  type EventSeries,
+  HOUR,
+  MINUTE,
+  type SloStatus,
+} from '../slo/types.js';
 import type { MinuteCounts } from '../sources/events/aggregate.js';
 import type { BucketRow } from '../store/buckets.js';
 
@@ -44,25 +51,67 @@ export interface EngineHistory {
 }
 
 /**
- * The SLO engine's live state: one in-memory series per SLO, fed by committed
- * events, and the last status, alert evaluation and alert state of every SLO.
- * Evaluation is synchronous and reads only memory; callers persist what changed.
+ * SLOs that can read the same counts share one series: occurrences SLOs of one SLI,
+ * and timeslices SLOs of one SLI with the same slice length and target. The
+ * series keeps as much history as the longest window among them needs.
+ */
+interface Member {
+  readonly slo: Slo;
+  tiers?: CachedTiers;
+  state?: AlertState;
+  view?: SloView;
+}
+
+interface SeriesGroup {
+  readonly key: string;
+  readonly sli: string;
+  readonly slos: Slo[];
+  readonly members: Member[];
+  readonly timeslices: boolean;
+  hourSpan: number;
+  series?: EventSeries;
+}
+
+function groupKey(slo: Slo): string {
+  if (slo.budgetingMethod === 'occurrences') return slo.sli;
+  const o = slo.objectives[0];
+  return `${slo.sli}\u0000${o?.timesliceWindowMs}\u0000${o?.timesliceTarget}`;
+}
+
+/**
+ * The SLO engine's live state: in-memory series fed by committed events, and the
+ * last status, alert evaluation and alert state of every SLO. Evaluation is
+ * synchronous and reads only memory; callers persist what changed.
  */
 export class Engine {
-  private readonly series = new Map<string, EventSeries>();
-  private readonly slosBySli = new Map<string, Slo[]>();
-  private readonly views = new Map<string, SloView>();
-  private readonly alertStates = new Map<string, AlertState>();
-  private readonly tiers = new Map<string, CachedTiers>();
+  private readonly groups = new Map<string, SeriesGroup>();
+  private readonly groupsBySli = new Map<string, SeriesGroup[]>();
+  private readonly members = new Map<string, Member>();
 
   constructor(
     readonly catalog: Catalog,
     private readonly options: EngineOptions,
   ) {
     for (const slo of catalog.SLO.values()) {
-      const list = this.slosBySli.get(slo.sli) ?? [];
-      list.push(slo);
-      this.slosBySli.set(slo.sli, list);
+      const key = groupKey(slo);
+      let group = this.groups.get(key);
+      if (!group) {
+        group = {
+          key,
+          sli: slo.sli,
+          slos: [],
+          members: [],
+          timeslices: slo.budgetingMethod === 'timeslices',
+          hourSpan: 0,
+        };
+        this.groups.set(key, group);
+        this.groupsBySli.set(slo.sli, [...(this.groupsBySli.get(slo.sli) ?? []), group]);
+      }
+      group.slos.push(slo);
+      const member: Member = { slo };
+      group.members.push(member);
+      this.members.set(slo.name, member);
+      group.hourSpan = Math.max(group.hourSpan, hourSpanFor(slo.window));
     }
   }
 
@@ -70,14 +119,12 @@ export class Engine {
   historyNeeds(nowMs: number): { minutesSince: number; hoursSince: number } {
     let hours = 0;
     let timesliceHours = 0;
-    for (const slo of this.catalog.SLO.values()) {
-      const h = hourSpanFor(slo.window);
-      hours = Math.max(hours, h);
-      if (slo.budgetingMethod === 'timeslices') timesliceHours = Math.max(timesliceHours, h);
+    for (const g of this.groups.values()) {
+      hours = Math.max(hours, g.hourSpan);
+      if (g.timeslices) timesliceHours = Math.max(timesliceHours, g.hourSpan);
     }
-    const minuteBoundary = minuteTierStart(nowMs);
     return {
-      minutesSince: Math.min(minuteBoundary, nowMs - timesliceHours * HOUR),
+      minutesSince: Math.min(minuteTierStart(nowMs), nowMs - timesliceHours * HOUR),
       hoursSince: nowMs - hours * HOUR,
     };
   }
@@ -88,38 +135,42 @@ export class Engine {
    * verdicts need minutes), replayed in time order.
    */
   start(history: EngineHistory, nowMs: number): void {
-    for (const [slo, state] of history.alertStates) this.alertStates.set(slo, state);
+    for (const group of this.groups.values()) {
+      for (const m of group.members) {
+        const state = history.alertStates.get(m.slo.name);
+        if (state) m.state = state;
+      }
+    }
     const minutes = groupBySli(history.minuteRows);
     const hours = groupBySli(history.hourRows);
     const boundary = minuteTierStart(nowMs);
-    for (const slo of this.catalog.SLO.values()) {
-      const since = nowMs - hourSpanFor(slo.window) * HOUR;
-      const timeslices = slo.budgetingMethod === 'timeslices';
-      const minuteFrom = timeslices ? since : boundary;
+    for (const group of this.groups.values()) {
+      const since = nowMs - group.hourSpan * HOUR;
+      const minuteFrom = group.timeslices ? since : boundary;
       const rows = [
-        ...(timeslices
+        ...(group.timeslices
           ? []
-          : (hours.get(slo.sli) ?? []).filter((r) => r.startMs >= since && r.startMs < boundary)),
-        ...(minutes.get(slo.sli) ?? []).filter((r) => r.startMs >= minuteFrom),
+          : (hours.get(group.sli) ?? []).filter((r) => r.startMs >= since && r.startMs < boundary)),
+        ...(minutes.get(group.sli) ?? []).filter((r) => r.startMs >= minuteFrom),
       ].sort((a, b) => a.startMs - b.startMs);
-      const series = createSeries(slo, rows[0]?.startMs ?? nowMs);
+      const first = group.slos[0] as Slo;
+      const series = createSeries(first, rows[0]?.startMs ?? nowMs, { hourSpan: group.hourSpan });
       for (const r of rows) {
         series.advance(r.startMs);
         series.add(r.startMs, r.good, r.total);
       }
       series.advance(nowMs);
-      this.series.set(slo.name, series);
+      group.series = series;
     }
   }
 
-  /** Adds committed counts to the series of every SLO that reads their SLI. */
+  /** Adds committed counts to every series that reads their SLI. */
   ingest(counts: readonly MinuteCounts[], nowMs: number): void {
     for (const c of counts) {
-      for (const slo of this.slosBySli.get(c.sli) ?? []) {
-        const series = this.series.get(slo.name);
-        if (!series) continue;
-        series.advance(nowMs);
-        series.add(c.minuteMs, c.good, c.total);
+      for (const group of this.groupsBySli.get(c.sli) ?? []) {
+        if (!group.series) continue;
+        group.series.advance(nowMs);
+        group.series.add(c.minuteMs, c.good, c.total);
       }
     }
   }
@@ -129,60 +180,85 @@ export class Engine {
     const started = performance.now();
     const changed: AlertState[] = [];
     const transitions: AlertTransition[] = [];
-    for (const slo of this.catalog.SLO.values()) {
-      const minEvents = slo.alerting?.minEvents ?? this.options.minEvents;
-      const series = this.series.get(slo.name);
+    for (const group of this.groups.values()) {
+      const series = group.series;
       if (!series) continue;
       series.advance(nowMs);
-      const status = evaluateSlo({ slo, source: series, nowMs, noDataMs: this.options.noDataMs });
-      const tiers = this.tiersFor(slo, status.periodMs);
-      const previous = this.alertStates.get(slo.name);
-      if (previous && quiet(status, previous, tiers.minFactor)) {
-        // Nothing fires or was firing, and no burn reaches a factor: the policy
-        // cannot change the state, so its evaluation is left until someone reads it.
-        this.views.set(slo.name, new LazyView(slo, status, tiers.tiers, previous, minEvents));
-        continue;
+      // SLOs of one group ask for the same burn windows: each sum is computed once.
+      const source = group.members.length > 1 ? memoized(series, nowMs) : series;
+      for (const m of group.members) {
+        const { slo } = m;
+        const minEvents = slo.alerting?.minEvents ?? this.options.minEvents;
+        const status = evaluateSlo({ slo, source, nowMs, noDataMs: this.options.noDataMs });
+        const tiers = m.tiers?.periodMs === status.periodMs ? m.tiers : this.tiersFor(m, status.periodMs);
+        const previous = m.state;
+        if (previous && quiet(status, previous, tiers.minFactor)) {
+          // Nothing fires or was firing, and no burn reaches a factor: the policy
+          // cannot change the state, so its evaluation waits until someone reads it.
+          m.view = new LazyView(slo, status, tiers.tiers, previous, minEvents);
+          continue;
+        }
+        const evaluation = evaluateAlertPolicy(status, tiers.tiers, { minEvents });
+        const next = nextAlertState(previous, evaluation, nowMs);
+        if (next.state !== previous) {
+          m.state = next.state;
+          changed.push(next.state);
+        }
+        for (const t of next.transitions) transitions.push(t);
+        m.view = { slo, status, tiers: tiers.tiers, evaluation, alert: next.state };
       }
-      const evaluation = evaluateAlertPolicy(status, tiers.tiers, { minEvents });
-      const next = nextAlertState(previous, evaluation, nowMs);
-      if (next.state !== previous) {
-        this.alertStates.set(slo.name, next.state);
-        changed.push(next.state);
-      }
-      for (const t of next.transitions) transitions.push(t);
-      this.views.set(slo.name, { slo, status, tiers: tiers.tiers, evaluation, alert: next.state });
     }
     return { evaluatedAt: nowMs, durationMs: performance.now() - started, changed, transitions };
   }
 
   /** Tiers depend only on the period's length, which changes at most once per calendar period. */
-  private tiersFor(slo: Slo, periodMs: number): CachedTiers {
-    const cached = this.tiers.get(slo.name);
-    if (cached?.periodMs === periodMs) return cached;
-    const tiers = resolveTiers(periodMs, slo.alerting);
+  private tiersFor(member: Member, periodMs: number): CachedTiers {
+    const tiers = resolveTiers(periodMs, member.slo.alerting);
     // With every tier disabled nothing can fire: an infinite smallest factor keeps the SLO quiet.
     const fresh = {
       periodMs,
       tiers,
       minFactor: Math.min(Number.POSITIVE_INFINITY, ...tiers.map((t) => t.factor)),
     };
-    this.tiers.set(slo.name, fresh);
+    member.tiers = fresh;
     return fresh;
   }
 
   view(slo: string): SloView | undefined {
-    return this.views.get(slo);
+    return this.members.get(slo)?.view;
   }
 
   allViews(): SloView[] {
-    return [...this.views.values()];
+    const out: SloView[] = [];
+    for (const m of this.members.values()) if (m.view) out.push(m.view);
+    return out;
   }
 
   memoryBytes(): number {
     let bytes = 0;
-    for (const s of this.series.values()) bytes += s.memoryBytes();
+    for (const g of this.groups.values()) bytes += g.series?.memoryBytes() ?? 0;
     return bytes;
   }
+}
+
+/**
+ * A count source that remembers the windows ending at `nowMs` (the burn windows,
+ * which every SLO of a group asks for) during one evaluation.
+ */
+function memoized(source: CountSource, nowMs: number): CountSource {
+  const froms: number[] = [];
+  const answers: Counts[] = [];
+  return {
+    sum(fromMs, toMs) {
+      if (toMs !== nowMs) return source.sum(fromMs, toMs);
+      const i = froms.indexOf(fromMs);
+      if (i >= 0) return answers[i] as Counts;
+      const counts = source.sum(fromMs, toMs);
+      froms.push(fromMs);
+      answers.push(counts);
+      return counts;
+    },
+  };
 }
 
 interface CachedTiers {
@@ -201,7 +277,7 @@ function quiet(status: SloStatus, state: AlertState, minFactor: number): boolean
 
 /** A view whose alert evaluation is computed when first read (most ticks never need it). */
 class LazyView implements SloView {
-  #evaluation: AlertEvaluation | undefined;
+  private computed: AlertEvaluation | undefined = undefined;
   constructor(
     readonly slo: Slo,
     readonly status: SloStatus,
@@ -210,8 +286,8 @@ class LazyView implements SloView {
     private readonly minEvents: number,
   ) {}
   get evaluation(): AlertEvaluation {
-    this.#evaluation ??= evaluateAlertPolicy(this.status, this.tiers, { minEvents: this.minEvents });
-    return this.#evaluation;
+    this.computed ??= evaluateAlertPolicy(this.status, this.tiers, { minEvents: this.minEvents });
+    return this.computed;
   }
 }
 

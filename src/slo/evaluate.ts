@@ -49,9 +49,9 @@ export function evaluateSlo(input: EvaluateInput): SloStatus {
   const objective = objectiveOf(slo);
   const bounds = windowBounds(slo.window, nowMs);
   const counts = cleanCounts(source.sum(bounds.startMs, nowMs));
-  const burns: Burn[] = BURN_WINDOWS.map((w) =>
-    burnOf(w.name, w.ms, cleanCounts(source.sum(nowMs - w.ms, nowMs)), objective),
-  );
+  const burns: Burn[] = [];
+  for (const w of BURN_WINDOWS)
+    burns.push(burnOf(w.name, w.ms, cleanCounts(source.sum(nowMs - w.ms, nowMs)), objective));
   burns.push(burnOf('period', nowMs - bounds.startMs, counts, objective));
   return {
     slo: slo.name,

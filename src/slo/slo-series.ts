@@ -35,10 +35,15 @@ export function hourSpanFor(window: Window): number {
  * @example
  * const series = createSeries(slo, nowMs);
  * series.add(nowMs, 99, 100);
+ * // `hourSpan` overrides the window's own span, for a series several SLOs share.
  * evaluateSlo({ slo, source: series, nowMs });
  * @throws RangeError for a timeslices SLO whose first objective lacks a whole-minute slice or a target.
  */
-export function createSeries(slo: Slo, nowMs: number, options: { minuteSpan?: number } = {}): EventSeries {
+export function createSeries(
+  slo: Slo,
+  nowMs: number,
+  options: { minuteSpan?: number; hourSpan?: number } = {},
+): EventSeries {
   const base = { hourSpan: hourSpanFor(slo.window), nowMs, ...options };
   if (slo.budgetingMethod === 'occurrences') return new BucketSeries(base);
   const objective = slo.objectives[0];
