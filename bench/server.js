@@ -90,6 +90,7 @@ export async function benchServer({ rounds = 3, seconds = 6, concurrency = 8 } =
     const barePort = await freePort();
     const nines = await start(
       [
+        '--max-semi-space-size=64',
         BIN,
         'serve',
         '--data-dir',
