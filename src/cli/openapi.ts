@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Catalog } from '../catalog/model.js';
 import { createNines } from '../runtime/app.js';
@@ -34,7 +35,9 @@ export function registerOpenapi(program: Command, io: Io, version: string): void
     .description('print the OpenAPI 3 document of the HTTP API')
     .option('-o, --output <file>', 'write to a file instead of standard output')
     .action(async (opts: { output?: string }) => {
-      const { catalog } = await requireValidCatalog('examples/webshop', io);
+      // The example that ships with nines, wherever the command runs from.
+      const example = fileURLToPath(new URL('../../examples/webshop', import.meta.url));
+      const { catalog } = await requireValidCatalog(example, io);
       const text = `${JSON.stringify(await openapiDocument(catalog, version), null, 2)}\n`;
       if (opts.output === undefined) io.stdout(text);
       else await writeFile(resolve(io.cwd, opts.output), text);

@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
 import { registerReadRoutes } from '../http/routes/read.js';
 import { buildServer } from '../http/server.js';
+import { MAX_FUTURE_MS } from '../slo/series.js';
 import { EventSlis } from '../sources/events/parse.js';
 import { EventWriter } from '../sources/events/writer.js';
 import { AlertRepository } from '../store/alerts.js';
@@ -45,7 +46,12 @@ export async function createNines(
   options: StartOptions = {},
 ): Promise<Nines> {
   const clock = options.clock ?? Date.now;
-  const store = await openStore({ url: config.database, dataDir: config.dataDir });
+  let logError: (err: Error) => void = () => {};
+  const store = await openStore({
+    url: config.database,
+    dataDir: config.dataDir,
+    onError: (err) => logError(err),
+  });
   const metrics = new Metrics();
   const buckets = new BucketRepository(store.db);
   const alerts = new AlertRepository(store.db);
@@ -66,7 +72,9 @@ export async function createNines(
   metrics.slos.set(catalog.SLO.size);
 
   const writer = new EventWriter(store, (counts) => {
-    engine.ingest(counts, clock());
+    const refused = engine.ingest(counts, clock());
+    if (refused > 0)
+      app.log.warn({ refused }, 'committed counts the in-memory series refused; they count after a restart');
     let events = 0;
     for (const c of counts) events += c.total;
     metrics.eventsAccepted.inc(events);
@@ -87,7 +95,13 @@ export async function createNines(
             engine.allViews().filter((v) => v.alert?.[kind].status === 'firing').length,
           );
         }
-        await alerts.record(result.changed, result.transitions, result.evaluatedAt);
+        try {
+          await alerts.record(result.changed, result.transitions, result.evaluatedAt);
+        } catch (err) {
+          // Unstored transitions must not be forgotten: undo them, the next tick finds them again.
+          engine.revert(result);
+          throw err;
+        }
         return result;
       } finally {
         ticking = undefined;
@@ -109,11 +123,13 @@ export async function createNines(
       slis: () => slis,
       writer,
       clock,
-      limits: { maxAgeMs: config.maxEventAgeHours * 3_600_000, maxFutureMs: 5 * 60_000 },
+      // The series take events at most a minute ahead; the parser refuses what they would.
+      limits: { maxAgeMs: config.maxEventAgeHours * 3_600_000, maxFutureMs: MAX_FUTURE_MS },
     },
     routes: [(a) => registerReadRoutes(a, { catalog, engine, buckets, alerts, clock, evaluate })],
   });
 
+  logError = (err) => app.log.warn({ err }, 'a database connection failed; the pool replaces it');
   const maintenance = new Maintenance({
     catalog,
     buckets,

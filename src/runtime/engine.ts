@@ -40,6 +40,8 @@ export interface TickResult {
   readonly evaluatedAt: number;
   readonly durationMs: number;
   readonly changed: readonly AlertState[];
+  /** The state each changed SLO had before, for `revert`. */
+  readonly previous: readonly (AlertState | undefined)[];
   readonly transitions: readonly AlertTransition[];
 }
 
@@ -68,6 +70,8 @@ interface SeriesGroup {
   readonly slos: Slo[];
   readonly members: Member[];
   readonly timeslices: boolean;
+  /** Whether anything feeds this SLI yet: pushed events do; probe and Prometheus sources come later. */
+  readonly fed: boolean;
   hourSpan: number;
   series?: EventSeries;
 }
@@ -102,6 +106,7 @@ export class Engine {
           slos: [],
           members: [],
           timeslices: slo.budgetingMethod === 'timeslices',
+          fed: catalog.SLI.get(slo.sli)?.indicator.source.type === 'events',
           hourSpan: 0,
         };
         this.groups.set(key, group);
@@ -154,7 +159,12 @@ export class Engine {
         ...(minutes.get(group.sli) ?? []).filter((r) => r.startMs >= minuteFrom),
       ].sort((a, b) => a.startMs - b.startMs);
       const first = group.slos[0] as Slo;
-      const series = createSeries(first, rows[0]?.startMs ?? nowMs, { hourSpan: group.hourSpan });
+      // Timeslices keep raw minutes for the whole window, so a late event can still
+      // change its slice's verdict, as it would when replayed after a restart.
+      const series = createSeries(first, rows[0]?.startMs ?? nowMs, {
+        hourSpan: group.hourSpan,
+        ...(group.timeslices && { minuteSpan: (group.hourSpan - 1) * 60 }),
+      });
       for (const r of rows) {
         series.advance(r.startMs);
         series.add(r.startMs, r.good, r.total);
@@ -164,21 +174,27 @@ export class Engine {
     }
   }
 
-  /** Adds committed counts to every series that reads their SLI. */
-  ingest(counts: readonly MinuteCounts[], nowMs: number): void {
+  /**
+   * Adds committed counts to every series that reads their SLI; returns how many
+   * the series refused (none, when the parser's limits match the series').
+   */
+  ingest(counts: readonly MinuteCounts[], nowMs: number): number {
+    let refused = 0;
     for (const c of counts) {
       for (const group of this.groupsBySli.get(c.sli) ?? []) {
         if (!group.series) continue;
         group.series.advance(nowMs);
-        group.series.add(c.minuteMs, c.good, c.total);
+        if (!group.series.add(c.minuteMs, c.good, c.total)) refused++;
       }
     }
+    return refused;
   }
 
   /** Evaluates every SLO at `nowMs`: statuses, alert policy, alert transitions. */
   tick(nowMs: number): TickResult {
     const started = performance.now();
     const changed: AlertState[] = [];
+    const before: (AlertState | undefined)[] = [];
     const transitions: AlertTransition[] = [];
     for (const group of this.groups.values()) {
       const series = group.series;
@@ -188,10 +204,19 @@ export class Engine {
       const source = group.members.length > 1 ? memoized(series, nowMs) : series;
       for (const m of group.members) {
         const { slo } = m;
-        const minEvents = slo.alerting?.minEvents ?? this.options.minEvents;
-        const status = evaluateSlo({ slo, source, nowMs, noDataMs: this.options.noDataMs });
+        // Timeslices count slices at their start, one per slice length: the no-data
+        // window must hold a slice start, and one bad slice already sums many events.
+        const sliceMs = group.timeslices ? (slo.objectives[0]?.timesliceWindowMs ?? 0) : 0;
+        const minEvents = slo.alerting?.minEvents ?? (group.timeslices ? 1 : this.options.minEvents);
+        const status = evaluateSlo({ slo, source, nowMs, noDataMs: this.options.noDataMs + sliceMs });
         const tiers = m.tiers?.periodMs === status.periodMs ? m.tiers : this.tiersFor(m, status.periodMs);
         const previous = m.state;
+        if (!group.fed) {
+          // No source feeds this SLI yet: it would only ever say "no data". Not alerting
+          // on it keeps the no-data alert meaningful; the status still shows the silence.
+          m.view = new LazyView(slo, status, tiers.tiers, previous, minEvents);
+          continue;
+        }
         if (previous && quiet(status, previous, tiers.minFactor)) {
           // Nothing fires or was firing, and no burn reaches a factor: the policy
           // cannot change the state, so its evaluation waits until someone reads it.
@@ -203,12 +228,19 @@ export class Engine {
         if (next.state !== previous) {
           m.state = next.state;
           changed.push(next.state);
+          before.push(previous);
         }
         for (const t of next.transitions) transitions.push(t);
         m.view = { slo, status, tiers: tiers.tiers, evaluation, alert: next.state };
       }
     }
-    return { evaluatedAt: nowMs, durationMs: performance.now() - started, changed, transitions };
+    return {
+      evaluatedAt: nowMs,
+      durationMs: performance.now() - started,
+      changed,
+      previous: before,
+      transitions,
+    };
   }
 
   /** Tiers depend only on the period's length, which changes at most once per calendar period. */
@@ -222,6 +254,20 @@ export class Engine {
     };
     member.tiers = fresh;
     return fresh;
+  }
+
+  /**
+   * Puts alert states back as they were before `result`'s tick, when storing its
+   * changes failed: the next tick finds the same transitions again and retries.
+   */
+  revert(result: TickResult): void {
+    result.changed.forEach((state, i) => {
+      const m = this.members.get(state.slo);
+      if (!m) return;
+      const prev = result.previous[i];
+      if (prev) m.state = prev;
+      else delete m.state;
+    });
   }
 
   view(slo: string): SloView | undefined {
@@ -282,7 +328,7 @@ class LazyView implements SloView {
     readonly slo: Slo,
     readonly status: SloStatus,
     readonly tiers: readonly AlertTier[],
-    readonly alert: AlertState,
+    readonly alert: AlertState | undefined,
     private readonly minEvents: number,
   ) {}
   get evaluation(): AlertEvaluation {

@@ -1,10 +1,12 @@
 import type { Slo } from '../catalog/model.js';
+import { DEFAULT_MINUTE_SPAN } from './tiers.js';
 import {
   BURN_WINDOWS,
   type Burn,
   type BurnWindowName,
   type CountSource,
   type Counts,
+  HOUR,
   MINUTE,
   type SloStatus,
 } from './types.js';
@@ -48,7 +50,7 @@ export function evaluateSlo(input: EvaluateInput): SloStatus {
   }
   const objective = objectiveOf(slo);
   const bounds = windowBounds(slo.window, nowMs);
-  const counts = cleanCounts(source.sum(bounds.startMs, nowMs));
+  const counts = cleanCounts(source.sum(countedStart(slo, bounds.startMs, nowMs), nowMs));
   const burns: Burn[] = [];
   for (const w of BURN_WINDOWS)
     burns.push(burnOf(w.name, w.ms, cleanCounts(source.sum(nowMs - w.ms, nowMs)), objective));
@@ -143,4 +145,17 @@ function cleanCounts(counts: Counts): Counts {
   const total = Number.isFinite(counts.total) ? Math.max(0, counts.total) : 0;
   const good = Number.isFinite(counts.good) ? Math.min(total, Math.max(0, counts.good)) : 0;
   return { good, total };
+}
+
+/**
+ * Where the window's counts start. Past the minute tier a series rounds a start
+ * down to the hour; for a calendar period that does not begin on the hour (a
+ * half-hour zone, a startTime with minutes) that would count the end of the
+ * previous period, so the start is rounded up instead: the period's first partial
+ * hour is left out rather than another period's data let in.
+ */
+function countedStart(slo: Slo, startMs: number, nowMs: number): number {
+  if (slo.window.type !== 'calendar' || startMs % HOUR === 0) return startMs;
+  if (nowMs - startMs <= (DEFAULT_MINUTE_SPAN - 60) * MINUTE) return startMs;
+  return Math.ceil(startMs / HOUR) * HOUR;
 }

@@ -24,14 +24,19 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
  * otherwise SQLite in `<dataDir>/nines.db` (WAL; synchronous=FULL so a committed
  * transaction survives a crash or power loss).
  */
-export async function openStore(options: { url?: string | undefined; dataDir: string }): Promise<Store> {
+export async function openStore(options: {
+  url?: string | undefined;
+  dataDir: string;
+  /** Told about errors on idle PostgreSQL connections (a server restart, a failover). */
+  onError?: (err: Error) => void;
+}): Promise<Store> {
   const { url, dataDir } = options;
   let store: Store;
   if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // An idle connection dropped by the server (restart, failover) must not crash nines;
     // the pool replaces it on the next query.
-    pool.on('error', () => {});
+    pool.on('error', (err) => options.onError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
   } else {

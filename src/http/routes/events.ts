@@ -23,12 +23,15 @@ const eventDoc = z
   })
   .describe('counts {sli, timestamp, good, total} or an outcome {sli, timestamp, ok, latencyMs?}');
 
-const batchId = z.string().min(1).max(200);
+// Printable text only: control characters (NUL among them) cannot be stored everywhere.
+const batchId = z.string().regex(/^[^\u0000-\u001f\u007f]{1,200}$/u);
 
 const BATCH_ID_HEADER = 'idempotency-key';
 
-function itemsOf(body: unknown): { items: unknown[]; batchId?: string } {
+function itemsOf(body: unknown, ndjson: boolean): { items: unknown[]; batchId?: string } {
   if (typeof body === 'string') {
+    if (!ndjson)
+      throw new NinesError('UNSUPPORTED_MEDIA_TYPE', 'send application/json or application/x-ndjson');
     const items: unknown[] = [];
     const problems: ErrorDetail[] = [];
     for (const [n, line] of body.split('\n').entries()) {
@@ -62,8 +65,8 @@ function itemsOf(body: unknown): { items: unknown[]; batchId?: string } {
       }
     }
     if (b.batchId !== undefined && !batchId.safeParse(b.batchId).success) {
-      throw new NinesError('VALIDATION_FAILED', 'batchId must be text of 1 to 200 characters', [
-        { field: 'batchId', message: 'must be text of 1 to 200 characters' },
+      throw new NinesError('VALIDATION_FAILED', 'batchId must be 1 to 200 printable characters', [
+        { field: 'batchId', message: 'must be 1 to 200 printable characters' },
       ]);
     }
     return b.batchId === undefined ? { items: b.events } : { items: b.events, batchId: b.batchId as string };
@@ -102,11 +105,12 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventsDeps): voi
     },
     async (request, reply) => {
       const header = request.headers[BATCH_ID_HEADER];
-      const { items, batchId: bodyId } = itemsOf(request.body);
+      const ndjson = String(request.headers['content-type'] ?? '').startsWith('application/x-ndjson');
+      const { items, batchId: bodyId } = itemsOf(request.body, ndjson);
       if (header !== undefined && (typeof header !== 'string' || !batchId.safeParse(header).success)) {
         throw new NinesError(
           'VALIDATION_FAILED',
-          'the Idempotency-Key header must be text of 1 to 200 characters',
+          'the Idempotency-Key header must be 1 to 200 printable characters',
         );
       }
       if (header !== undefined && bodyId !== undefined && header !== bodyId) {
@@ -129,7 +133,9 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventsDeps): voi
       }
       let outcome: Awaited<ReturnType<EventWriter['submit']>>;
       try {
-        outcome = await deps.writer.submit({ batchId: id, events: parsed.events, receivedAt: now });
+        // Batch ids belong to the token that sent them: two clients cannot collide.
+        const scoped = id === undefined ? undefined : `${request.principal?.tokenId ?? ''}/${id}`;
+        outcome = await deps.writer.submit({ batchId: scoped, events: parsed.events, receivedAt: now });
       } catch (err) {
         request.log.error({ err }, 'storing a batch failed');
         throw new NinesError(

@@ -28,6 +28,7 @@ const MAX_ERRORS = 100;
 /** Looks up pushable SLIs by name; built once per catalog. */
 export class EventSlis {
   private readonly byName = new Map<string, Sli>();
+  private readonly suggestions = new Map<string, string | undefined>();
   constructor(readonly catalog: Catalog) {
     for (const sli of catalog.SLI.values()) this.byName.set(sli.name, sli);
   }
@@ -37,21 +38,33 @@ export class EventSlis {
   names(): IterableIterator<string> {
     return this.byName.keys();
   }
+
+  /** "Did you mean" for an unknown name, computed once per name: a batch may repeat one typo thousands of times. */
+  suggest(name: string): string | undefined {
+    if (!this.suggestions.has(name)) {
+      if (this.suggestions.size > 1_000) this.suggestions.clear();
+      this.suggestions.set(name, closest(name, this.byName.keys()));
+    }
+    return this.suggestions.get(name);
+  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+const RFC3339 =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+
 function timestampOf(v: unknown): number | undefined {
   // Epoch milliseconds a Date can hold (±8.64e15); anything else is not a time.
   if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0 && v <= 8.64e15 ? v : undefined;
-  if (
-    typeof v !== 'string' ||
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(v)
-  )
-    return undefined;
-  const ms = Date.parse(v);
+  const m = typeof v === 'string' ? RFC3339.exec(v) : null;
+  if (!m) return undefined;
+  // Date.parse rolls 2026-02-30 over into March; a date that does not exist is refused.
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+  const ms = Date.parse(v as string);
   return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
@@ -103,7 +116,7 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
     } else {
       sli = slis.get(name);
       if (!sli) {
-        const near = closest(name, slis.names());
+        const near = errors.length < MAX_ERRORS ? slis.suggest(name) : undefined;
         fail(i, 'sli', `SLI '${name}' is not in the catalog${near ? ` (did you mean '${near}'?)` : ''}`);
       } else if (sli.indicator.source.type !== 'events') {
         fail(i, 'sli', `SLI '${name}' is measured from ${sli.indicator.source.type}, not from pushed events`);

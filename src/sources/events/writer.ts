@@ -114,6 +114,11 @@ export class EventWriter {
         return [result, minutes] as const;
       });
     } catch (err) {
+      // One bad batch must not fail the others that shared its transaction: retry them one by one.
+      if (group.length > 1) {
+        for (const p of group) await this.commit([p]);
+        return;
+      }
       for (const p of group) p.reject(err);
       return;
     }
