@@ -277,3 +277,47 @@ describe('per-SLO alert overrides from the catalog', () => {
     expect(slo.alertPolicy.map((t: { tier: string }) => t.tier)).toEqual(['ticket-1d', 'ticket-3d']);
   });
 });
+
+describe('review fixes: bounds, framework errors, burns', () => {
+  it('answers 400 for a time series bound beyond what a date can hold', async () => {
+    const res = await nines.app.inject({
+      url: '/api/v1/slos/order-success/timeseries?from=8640000000000001',
+      headers: nines.auth.viewer,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('authenticates an over-long path parameter before judging it', async () => {
+    const url = `/api/v1/slos/${'x'.repeat(1_000)}`;
+    expect((await nines.app.inject({ url })).statusCode).toBe(401);
+    const res = await nines.app.inject({ url, headers: nines.auth.viewer });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('answers router errors in the error format', async () => {
+    const res = await nines.app.inject({ url: `/api/v1/slos/${'x'.repeat(3_000)}` });
+    expect(res.json()).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: 'a path segment of the URL is too long' },
+    });
+  });
+
+  it('lists the burns of page and ticket transitions in the history', async () => {
+    await push([{ sli: 'payment-succeeded', timestamp: at(), good: 0, total: 1_000 }]);
+    await nines.evaluate();
+    const history = (
+      await nines.app.inject({
+        url: '/api/v1/alerts/history?slo=payment-success&kind=page',
+        headers: nines.auth.viewer,
+      })
+    ).json();
+    const fired = history.transitions.find((t: { type: string }) => t.type === 'fired');
+    expect(fired.burns.length).toBeGreaterThan(0);
+    expect(fired.burns[0]).toEqual({
+      window: expect.any(String),
+      burnRate: expect.any(Number),
+      events: expect.any(Number),
+    });
+  });
+});

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type ErrorCode, type ErrorDetail, NinesError } from '../errors.js';
 
@@ -23,14 +23,20 @@ export function sendError(
   return reply.code(STATUS[code]).send({ error: { code, message, ...(details.length > 0 && { details }) } });
 }
 
-/** Maps Fastify's own errors (body parsing, limits) onto the catalogue. */
-function fromFastify(error: FastifyError): NinesError | undefined {
+/** Maps Fastify's own errors (body parsing, limits, the router) onto the catalogue. */
+function fromFastify(error: FastifyError, request: FastifyRequest): NinesError | undefined {
   switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': {
+      const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit;
       return new NinesError(
         'PAYLOAD_TOO_LARGE',
-        `the body is larger than the limit of ${error.message.match(/\d+/)?.[0] ?? '?'} bytes; send smaller batches`,
+        `the body is larger than the limit of ${limit ?? 'the server'} bytes; send smaller batches`,
       );
+    }
+    case 'FST_ERR_BAD_URL':
+      return new NinesError('VALIDATION_FAILED', 'the URL path is not valid: check its percent-encoding');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new NinesError('VALIDATION_FAILED', 'a path segment of the URL is too long');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new NinesError('UNSUPPORTED_MEDIA_TYPE', 'send application/json or application/x-ndjson');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -43,6 +49,20 @@ function fromFastify(error: FastifyError): NinesError | undefined {
       }
       return undefined;
   }
+}
+
+/**
+ * Answers errors the router raises before any route matches (Fastify's
+ * `frameworkErrors` option), in the same format as every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const mapped = fromFastify(error, request);
+  if (mapped) return sendError(reply, mapped.code, mapped.message);
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return sendError(reply, 'VALIDATION_FAILED', error.message);
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendError(reply, 'INTERNAL', 'internal error');
 }
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -63,12 +83,6 @@ export function installErrorHandling(app: FastifyInstance): void {
         details,
       );
     }
-    const mapped = fromFastify(error);
-    if (mapped) return sendError(reply, mapped.code, mapped.message);
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, 'VALIDATION_FAILED', error.message);
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendError(reply, 'INTERNAL', 'internal error');
+    return frameworkErrors(error, request, reply);
   });
 }

@@ -15,11 +15,6 @@ export class Metrics {
     help: 'SLI events committed',
     registers: [this.registry],
   });
-  readonly batchesDuplicate = new Counter({
-    name: 'nines_sli_batches_duplicate_total',
-    help: 'Pushed batches whose id was already committed',
-    registers: [this.registry],
-  });
   readonly evaluationDuration = new Histogram({
     name: 'nines_evaluation_duration_seconds',
     help: 'Duration of one evaluation tick over all SLOs',

@@ -1,6 +1,7 @@
 import type { Journey, Service, Slo, ValueStream, Window } from '../catalog/model.js';
 import type { SloView } from '../runtime/engine.js';
 import type { Queries } from '../runtime/queries.js';
+import type { AlertTierId, WindowBurn } from '../slo/alert-policy.js';
 import type { AlertState, AlertTransition } from '../slo/alert-state.js';
 import type { BurningService, JourneyExposure, JourneyHealth } from '../slo/impact.js';
 import type { RevenueAtRisk } from '../slo/revenue.js';
@@ -201,16 +202,62 @@ export function presentValueStream(v: ValueStream, health: ReadonlyMap<string, J
   };
 }
 
+function presentBurns(burns: readonly WindowBurn[]) {
+  return burns.map((b) => ({ window: b.window, burnRate: round(b.burnRate, 4), events: b.total }));
+}
+
 export function presentTransition(t: AlertTransition) {
   const base = { slo: t.slo, kind: t.kind, type: t.type, at: iso(t.at) };
   switch (t.type) {
     case 'fired':
-      return t.kind === 'no-data' ? base : { ...base, tier: t.tier };
+      return t.kind === 'no-data' ? base : { ...base, tier: t.tier, burns: presentBurns(t.burns) };
     case 'updated':
-      return { ...base, from: t.from, to: t.to, direction: t.direction, firingSince: iso(t.firingSince) };
+      return {
+        ...base,
+        from: t.from,
+        to: t.to,
+        direction: t.direction,
+        firingSince: iso(t.firingSince),
+        burns: presentBurns(t.burns),
+      };
     case 'resolved':
       return t.kind === 'no-data'
         ? { ...base, firingSince: iso(t.firingSince) }
-        : { ...base, tier: t.tier, reason: t.reason, firingSince: iso(t.firingSince) };
+        : {
+            ...base,
+            tier: t.tier,
+            reason: t.reason,
+            firingSince: iso(t.firingSince),
+            burns: presentBurns(t.burns),
+          };
   }
+}
+
+/** The alerts of one SLO that fire now: page and ticket with their burns, then no-data. */
+export function presentFiringAlerts(view: SloView) {
+  const a = view.alert;
+  if (!a) return [];
+  const firing: {
+    slo: string;
+    kind: AlertTransition['kind'];
+    since: string;
+    tier: AlertTierId | null;
+    burns: ReturnType<typeof presentBurns>;
+  }[] = [];
+  for (const kind of ['page', 'ticket'] as const) {
+    const s = a[kind];
+    if (s.status === 'firing') {
+      firing.push({
+        slo: view.slo.name,
+        kind,
+        since: iso(s.since),
+        tier: s.tier,
+        burns: presentBurns(s.burns),
+      });
+    }
+  }
+  if (a.noData.status === 'firing') {
+    firing.push({ slo: view.slo.name, kind: 'no-data', since: iso(a.noData.since), tier: null, burns: [] });
+  }
+  return firing;
 }

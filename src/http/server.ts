@@ -4,7 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Catalog } from '../catalog/model.js';
 import type { TokenRepository } from '../store/tokens.js';
 import { installAuth } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { frameworkErrors, installErrorHandling } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { type EventsDeps, registerEventRoutes } from './routes/events.js';
 
@@ -33,6 +33,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         ? false
         : { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: deps.bodyLimitBytes ?? 8 * 1024 * 1024,
+    // Over-long names must reach authentication (401) and then the route's own
+    // schema (names are at most 253), not a 414 that tells anyone the route exists.
+    routerOptions: { maxParamLength: 2048 },
+    frameworkErrors,
     // One log line per request would drown the log at ingest rates; debug turns them on.
     logController: new LogController({
       disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',

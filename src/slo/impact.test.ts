@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasErrors, loadCatalog } from '../catalog/load.js';
 import type { Journey } from '../catalog/model.js';
-import type { SloSignal } from './impact.js';
+import type { JourneyExposure, SloSignal } from './impact.js';
 import { dependencyPaths, explainJourney, journeyHealth, journeysAtRisk, sloHealth } from './impact.js';
 import type { StatusOverrides } from './status.test-support.js';
 import { buildStatus } from './status.test-support.js';
@@ -67,6 +67,14 @@ function statuses(changed: Record<string, StatusOverrides & { alerts?: SloSignal
   return new Map(SLOS.map((name) => [name, signal(name, changed[name])]));
 }
 
+/** Exposures spell their paths when read; list the fields to compare them. */
+const plain = (e: JourneyExposure) => ({
+  journey: e.journey,
+  step: e.step,
+  path: e.path,
+  critical: e.critical,
+});
+
 function levels(map: ReadonlyMap<string, SloSignal>) {
   return Object.fromEntries(journeyHealth(catalog, map).map((h) => [h.journey, h.level]));
 }
@@ -93,7 +101,7 @@ describe('dependency paths', () => {
   });
 
   it('tell which journeys a service puts at risk, and through which edges', () => {
-    expect(journeysAtRisk(catalog, 'analytics')).toEqual([
+    expect(journeysAtRisk(catalog, 'analytics').map(plain)).toEqual([
       { journey: 'search', step: 'Search', path: ['search', 'analytics'], critical: false },
       {
         journey: 'discover',
@@ -201,5 +209,36 @@ describe('explaining a journey', () => {
   it('leaves out services burning at or under their budget rate over 1h', () => {
     const map = statuses({ 'fraud-ok': { windows: { '1h': { burnRate: 1 } } } });
     expect(explainJourney(catalog, journey('pay'), map)).toEqual([]);
+  });
+});
+
+describe('memoized impact reads', () => {
+  const burning = () =>
+    statuses({
+      'psp-ok': { alerts: PAGE, windows: { '1h': { burnRate: 20 } } },
+      'analytics-fresh': { alerts: TICKET, windows: { '1h': { burnRate: 4 } } },
+      'search-ok': { budget: { remainingRatio: 0.1 } },
+    });
+
+  it('answer as the closure walked afresh for every journey', () => {
+    for (const service of catalog.Service.keys()) {
+      const walked = [...catalog.Journey.values()].flatMap((j) => {
+        const path = dependencyPaths(catalog, j).get(service);
+        return path ? [{ journey: j.name, ...path }] : [];
+      });
+      expect(journeysAtRisk(catalog, service).map(plain)).toEqual(walked);
+    }
+    for (const j of catalog.Journey.values()) {
+      // A journey that is not the catalog's own object is walked afresh.
+      expect(explainJourney(catalog, j, burning())).toEqual(explainJourney(catalog, { ...j }, burning()));
+    }
+  });
+
+  it('answer the same on a cache hit as on a fresh catalog, and hand out lists callers may change', () => {
+    const fresh = { ...catalog };
+    expect(journeyHealth(catalog, burning())).toEqual(journeyHealth(fresh, burning()));
+    expect(journeyHealth(catalog, burning())).toEqual(journeyHealth(fresh, burning()));
+    journeysAtRisk(catalog, 'analytics').pop();
+    expect(journeysAtRisk(catalog, 'analytics')).toHaveLength(2);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Catalog, Journey, Slo } from '../catalog/model.js';
 import type { Severity } from './alert-policy.js';
+import { type Closure, type ImpactIndex, impactIndex } from './closure.js';
 import type { SloStatus } from './types.js';
 
 /** How a journey reaches a service. */
@@ -27,34 +28,14 @@ export interface DependencyPath {
  * dependencyPaths(catalog, pay).get('psp'); // { step: 'Pay', path: ['payment', 'psp'], critical: true }
  */
 export function dependencyPaths(catalog: Catalog, journey: Journey): Map<string, DependencyPath> {
-  const found = new Map<string, DependencyPath>();
-  // Breadth first over critical edges only, then over all edges: whatever the
-  // second pass adds is reachable only through a non-critical edge.
-  for (const criticalOnly of [true, false]) {
-    const queue: { readonly service: string; readonly via: DependencyPath }[] = [];
-    const seen = new Set<string>();
-    for (const step of journey.steps) {
-      for (const service of step.services) {
-        if (seen.has(service)) continue;
-        seen.add(service);
-        queue.push({ service, via: { step: step.name, path: [service], critical: true } });
-      }
-    }
-    // The loop visits what it appends: for...of over an array reads its length on every step.
-    for (const { service, via } of queue) {
-      if (!found.has(service)) found.set(service, via);
-      for (const dep of catalog.Service.get(service)?.dependsOn ?? []) {
-        if ((criticalOnly && !dep.critical) || seen.has(dep.service)) continue;
-        seen.add(dep.service);
-        const path = [...via.path, dep.service];
-        queue.push({
-          service: dep.service,
-          via: { step: via.step, path, critical: via.critical && dep.critical },
-        });
-      }
-    }
+  const index = impactIndex(catalog);
+  const closure = index.closure(journey);
+  const out = new Map<string, DependencyPath>();
+  for (let i = 0; i < closure.found.length; i++) {
+    const { step, path } = index.pathAt(closure, i);
+    out.set(index.serviceAt(closure, i), { step, path, critical: closure.critical[i] === 1 });
   }
-  return found;
+  return out;
 }
 
 export interface JourneyExposure extends DependencyPath {
@@ -63,19 +44,45 @@ export interface JourneyExposure extends DependencyPath {
 
 /**
  * The journeys whose dependency closure holds `service`, in catalog order. With
- * `critical: false` the service can only degrade that journey.
+ * `critical: false` the service can only degrade that journey. `step` and `path`
+ * are spelled out when read (all services' exposures in a large catalog hold
+ * tens of millions of path entries), so list them explicitly rather than spread.
  *
  * @example
  * journeysAtRisk(catalog, 'analytics');
  * // [{ journey: 'search', step: 'Browse', path: ['top10', 'analytics'], critical: false }]
  */
 export function journeysAtRisk(catalog: Catalog, service: string): JourneyExposure[] {
-  const out: JourneyExposure[] = [];
-  for (const journey of catalog.Journey.values()) {
-    const path = dependencyPaths(catalog, journey).get(service);
-    if (path) out.push({ journey: journey.name, ...path });
+  const index = impactIndex(catalog);
+  return index.exposuresOf(service).map((e) => new LazyExposure(index, e.closure, e.index));
+}
+
+class LazyExposure implements JourneyExposure {
+  readonly journey: string;
+  readonly critical: boolean;
+  readonly #index: ImpactIndex;
+  readonly #closure: Closure;
+  readonly #at: number;
+
+  constructor(index: ImpactIndex, closure: Closure, at: number) {
+    this.journey = closure.journey.name;
+    this.critical = closure.critical[at] === 1;
+    this.#index = index;
+    this.#closure = closure;
+    this.#at = at;
   }
-  return out;
+
+  get step(): string {
+    return this.#index.pathAt(this.#closure, this.#at).step;
+  }
+
+  get path(): string[] {
+    return this.#index.pathAt(this.#closure, this.#at).path;
+  }
+
+  toJSON() {
+    return { journey: this.journey, step: this.step, path: this.path, critical: this.critical };
+  }
 }
 
 /** An SLO status plus, when alerting ran, which severities fire (an `AlertEvaluation` fits). */
@@ -143,38 +150,51 @@ export interface JourneyHealth {
  * // [{ journey: 'pay', level: 'at-risk', findings: [{ slo: 'payment-ok', via: {...}, ... }], unknown: [] }]
  */
 export function journeyHealth(catalog: Catalog, statuses: ReadonlyMap<string, SloSignal>): JourneyHealth[] {
-  const index = sloIndex(catalog);
-  return [...catalog.Journey.values()].map((journey) => {
-    const findings: HealthFinding[] = [];
-    const unknown: string[] = [];
-    let known = 0;
-    const consider = (slo: Slo, via?: HealthFinding['via']): void => {
+  const index = impactIndex(catalog);
+  // Services recur in many closures: judge each one's SLOs once per call.
+  const judge = (slos: readonly Slo[]): Judged => {
+    const out: Judged = { known: 0, unknown: [], burning: [] };
+    for (const slo of slos) {
       const health = sloHealth(statuses.get(slo.name));
-      switch (health.level) {
-        case 'unknown':
-          unknown.push(slo.name);
-          return;
-        case 'healthy':
-          known++;
-          return;
-        case 'at-risk':
-        case 'degraded': {
-          known++;
-          const effect = via && !via.critical ? 'degraded' : health.level;
-          const base = { slo: slo.name, sloLevel: health.level, cause: health.cause, effect };
-          findings.push(via ? { ...base, via } : base);
-        }
+      if (health.level === 'unknown') out.unknown.push(slo.name);
+      else out.known++;
+      if (health.level === 'at-risk' || health.level === 'degraded') {
+        out.burning.push({ slo: slo.name, sloLevel: health.level, cause: health.cause });
       }
-    };
-    for (const slo of index.byJourney.get(journey.name) ?? []) consider(slo);
-    for (const [service, path] of dependencyPaths(catalog, journey)) {
-      for (const slo of index.byService.get(service) ?? []) consider(slo, { service, ...path });
+    }
+    return out;
+  };
+  const judged = index.names.map((name) => judge(index.slosByService.get(name) ?? []));
+  return [...catalog.Journey.values()].map((journey) => {
+    const own = judge(index.slosByJourney.get(journey.name) ?? []);
+    const findings: HealthFinding[] = own.burning.map((b) => ({ ...b, effect: b.sloLevel }));
+    const unknown = [...own.unknown];
+    let known = own.known;
+    const closure = index.closure(journey);
+    for (let i = 0; i < closure.found.length; i++) {
+      const id = closure.service[closure.found[i] as number] as number;
+      const service = judged[id];
+      if (!service) continue;
+      known += service.known;
+      for (const name of service.unknown) unknown.push(name);
+      if (service.burning.length === 0) continue;
+      const critical = closure.critical[i] === 1;
+      const via = { service: index.names[id] as string, ...index.pathAt(closure, i), critical };
+      for (const b of service.burning)
+        findings.push({ ...b, effect: critical ? b.sloLevel : 'degraded', via });
     }
     const rank = (f: HealthFinding) => (f.effect === 'at-risk' ? 0 : 1);
     findings.sort((a, b) => rank(a) - rank(b));
     const level: HealthLevel = known === 0 ? 'unknown' : (findings[0]?.effect ?? 'healthy');
     return { journey: journey.name, level, findings, unknown };
   });
+}
+
+/** The SLOs of one owner, judged. */
+interface Judged {
+  known: number;
+  readonly unknown: string[];
+  readonly burning: Pick<HealthFinding, 'slo' | 'sloLevel' | 'cause'>[];
 }
 
 /** A service whose SLOs burn, and how the journey reaches it. */
@@ -207,11 +227,13 @@ export function explainJourney(
   journey: Journey,
   statuses: ReadonlyMap<string, SloSignal>,
 ): BurningService[] {
-  const index = sloIndex(catalog);
+  const index = impactIndex(catalog);
+  const closure = index.closure(journey);
   const out: BurningService[] = [];
-  for (const [service, path] of dependencyPaths(catalog, journey)) {
+  for (let i = 0; i < closure.found.length; i++) {
+    const service = index.serviceAt(closure, i);
     const slos: BurningService['slos'][number][] = [];
-    for (const slo of index.byService.get(service) ?? []) {
+    for (const slo of index.slosByService.get(service) ?? []) {
       const signal = statuses.get(slo.name);
       if (!signal) continue;
       const burnRate1h = signal.burns.find((b) => b.window === '1h')?.burnRate ?? 0;
@@ -223,7 +245,8 @@ export function explainJourney(
     const worst = slos[0] as (typeof slos)[number];
     out.push({
       service,
-      ...path,
+      ...index.pathAt(closure, i),
+      critical: closure.critical[i] === 1,
       alert: worst.alert,
       burnRate1h: Math.max(...slos.map((s) => s.burnRate1h)),
       slos,
@@ -239,22 +262,4 @@ function bySeverityThenBurn(
   b: { readonly alert: Severity | 'none'; readonly burnRate1h: number },
 ): number {
   return ALERT_RANK[a.alert] - ALERT_RANK[b.alert] || b.burnRate1h - a.burnRate1h;
-}
-
-function sloIndex(catalog: Catalog): {
-  byJourney: Map<string, Slo[]>;
-  byService: Map<string, Slo[]>;
-} {
-  const byJourney = new Map<string, Slo[]>();
-  const byService = new Map<string, Slo[]>();
-  const add = (map: Map<string, Slo[]>, key: string, slo: Slo) => {
-    const list = map.get(key);
-    if (list) list.push(slo);
-    else map.set(key, [slo]);
-  };
-  for (const slo of catalog.SLO.values()) {
-    if (slo.journey !== undefined) add(byJourney, slo.journey, slo);
-    if (slo.service !== undefined) add(byService, slo.service, slo);
-  }
-  return { byJourney, byService };
 }

@@ -24,7 +24,7 @@ const eventDoc = z
   .describe('counts {sli, timestamp, good, total} or an outcome {sli, timestamp, ok, latencyMs?}');
 
 // Printable text only: control characters (NUL among them) cannot be stored everywhere.
-const batchId = z.string().regex(/^[^\u0000-\u001f\u007f]{1,200}$/u);
+const batchId = z.string().regex(/^\P{Cc}{1,200}$/u);
 
 const BATCH_ID_HEADER = 'idempotency-key';
 

@@ -6,10 +6,12 @@ import { NinesError } from '../../errors.js';
 import type { Engine, TickResult } from '../../runtime/engine.js';
 import { MINUTE_RETENTION_MS } from '../../runtime/maintenance.js';
 import { Queries } from '../../runtime/queries.js';
+import { budgetOf, objectiveOf } from '../../slo/evaluate.js';
 import type { AlertRepository } from '../../store/alerts.js';
 import { type BucketRepository, RESOLUTION_MS, type Resolution } from '../../store/buckets.js';
 import {
   presentBurningService,
+  presentFiringAlerts,
   presentJourney,
   presentService,
   presentSloDetail,
@@ -28,7 +30,12 @@ export interface ReadDeps {
 }
 
 const name = z.object({ name: z.string().min(1).max(253) });
-const time = z.union([z.iso.datetime({ offset: true }), z.coerce.number().int().nonnegative()]);
+/** The largest instant a Date holds, in ms since the epoch. */
+const MAX_DATE_MS = 8.64e15;
+const time = z.union([
+  z.iso.datetime({ offset: true }),
+  z.coerce.number().int().nonnegative().max(MAX_DATE_MS),
+]);
 const toMs = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
 const MAX_POINTS = 5_000;
 
@@ -191,6 +198,8 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         tags: ['slo'],
         summary:
           'Good and total events per bucket, with the SLI and the budget left since `from`, for charts',
+        description:
+          '`budgetRemaining` is the share of the error budget left over the events since `from`, for occurrences SLOs only; it is null for timeslices SLOs, whose budget counts bad slices, not bad events.',
         params: name,
         querystring: z.object({
           from: time.optional(),
@@ -220,24 +229,26 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         );
       }
       const rows = await deps.buckets.range(view.slo.sli, resolution, from - (from % size), to);
-      const budget = 1 - (view.slo.objectives[0]?.target ?? 99.9) / 100;
-      let good = 0;
-      let total = 0;
+      const objective = view.slo.budgetingMethod === 'occurrences' ? objectiveOf(view.slo) : undefined;
+      const periodMs = view.status.windowEnd - view.status.windowStart;
+      const counts = { good: 0, total: 0 };
       return {
         slo: view.slo.name,
         resolution,
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         points: rows.map((p) => {
-          good += p.good;
-          total += p.total;
-          const spent = total === 0 ? 0 : (total - good) / (budget * total);
+          counts.good += p.good;
+          counts.total += p.total;
           return {
             t: new Date(p.startMs).toISOString(),
             good: p.good,
             total: p.total,
             sli: p.total === 0 ? null : Number(((p.good / p.total) * 100).toFixed(6)),
-            budgetRemaining: Number((1 - spent).toFixed(6)),
+            budgetRemaining:
+              objective === undefined
+                ? null
+                : Number(budgetOf(counts, objective, periodMs).remainingRatio.toFixed(6)),
           };
         }),
       };
@@ -247,38 +258,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
   r.get(
     '/api/v1/alerts',
     { config: viewer, schema: { tags: ['alerts'], summary: 'Alerts firing now' } },
-    async () => {
-      const firing = [];
-      for (const v of queries.slos()) {
-        const a = v.alert;
-        if (!a) continue;
-        for (const kind of ['page', 'ticket'] as const) {
-          const s = a[kind];
-          if (s.status === 'firing') {
-            firing.push({
-              slo: v.slo.name,
-              kind,
-              since: new Date(s.since).toISOString(),
-              tier: s.tier,
-              burns: s.burns.map((b) => ({
-                window: b.window,
-                burnRate: Number(b.burnRate.toFixed(4)),
-                events: b.total,
-              })),
-            });
-          }
-        }
-        if (a.noData.status === 'firing')
-          firing.push({
-            slo: v.slo.name,
-            kind: 'no-data' as const,
-            since: new Date(a.noData.since).toISOString(),
-            tier: null,
-            burns: [],
-          });
-      }
-      return { alerts: firing };
-    },
+    async () => ({ alerts: queries.slos().flatMap(presentFiringAlerts) }),
   );
 
   r.get(
