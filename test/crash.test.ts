@@ -1,10 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/db.js';
+import { freePort } from './support/net.js';
 
 // Nothing acknowledged is lost, nothing is counted twice: clients push batches with
 // ids while the server is killed with SIGKILL at different moments; after a restart
@@ -12,17 +12,6 @@ import { openStore } from '../src/store/db.js';
 
 const BIN = join(process.cwd(), 'bin', 'nines.js');
 const EVENTS_PER_BATCH = 50;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {

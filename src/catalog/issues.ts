@@ -102,14 +102,7 @@ export function issuesToDiagnostics(
       case 'invalid_type': {
         const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
         if (value === undefined) {
-          const field = String(path[path.length - 1] ?? '');
-          out.push(
-            doc.diagnostic(
-              'missing-field',
-              path,
-              `required field '${field}' is missing; it must be ${expected}`,
-            ),
-          );
+          out.push(missing(doc, path, `it must be ${expected}`));
         } else {
           out.push(doc.diagnostic('invalid-type', path, `expected ${expected}, got ${describeValue(value)}`));
         }
@@ -118,14 +111,7 @@ export function issuesToDiagnostics(
       case 'invalid_value': {
         const allowed = issue.values.map(String);
         if (value === undefined) {
-          const field = String(path[path.length - 1] ?? '');
-          out.push(
-            doc.diagnostic(
-              'missing-field',
-              path,
-              `required field '${field}' is missing; use one of: ${allowed.join(', ')}`,
-            ),
-          );
+          out.push(missing(doc, path, `use one of: ${allowed.join(', ')}`));
           break;
         }
         out.push(
@@ -194,4 +180,12 @@ function customCode(issue: Issue, path: Path): DiagnosticCode {
   if (range && typeof last === 'string' && TARGET_FIELDS.has(last)) return 'invalid-target';
   if (path.some((seg) => typeof seg === 'string' && WINDOW_FIELDS.has(seg))) return 'invalid-window';
   return 'invalid-value';
+}
+
+function missing(doc: SourceDocument, path: Path, hint: string): Diagnostic {
+  return doc.diagnostic(
+    'missing-field',
+    path,
+    `required field '${String(path[path.length - 1] ?? '')}' is missing; ${hint}`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isRecord } from '../guards.js';
 import { buildNines } from './build-nines.js';
 import { buildOpenslo, resolveSourceTypes } from './build-openslo.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
@@ -59,10 +60,6 @@ const FORMATS: Readonly<Record<string, Format>> = {
 export const API_VERSIONS = Object.keys(FORMATS);
 
 const ENVELOPE_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** What one document yields. */
 interface DocumentResult extends BuildResult {

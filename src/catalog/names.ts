@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isRecord } from '../guards.js';
 import { formatPath } from './diagnostics.js';
 import { isName, name } from './schema/common.js';
 import { def, type Schema } from './schema/introspect.js';
@@ -7,10 +8,6 @@ import type { Path } from './source.js';
 export interface InvalidName {
   readonly path: Path;
   readonly value: string;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isRecord } from '../guards.js';
 import type { Diagnostic } from './diagnostics.js';
 import { formatPath } from './diagnostics.js';
 import { issuesToDiagnostics } from './issues.js';
@@ -9,10 +10,6 @@ import type { Path, SourceDocument } from './source.js';
  * parsed again, so that references and the checks after the schema still run on it
  * and one run reports every problem.
  */
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /**
  * Parses `value` at `field`, reporting every schema problem. When some fail, they are

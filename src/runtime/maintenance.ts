@@ -1,10 +1,8 @@
 import type { Catalog } from '../catalog/model.js';
 import { hourSpanFor } from '../slo/slo-series.js';
+import { DAY, HOUR } from '../slo/types.js';
 import type { BatchRepository } from '../store/batches.js';
 import type { BucketRepository } from '../store/buckets.js';
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /**
  * Minute buckets are kept this long: enough to rebuild the 6h minute tier after a

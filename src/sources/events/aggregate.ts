@@ -1,6 +1,5 @@
+import { MINUTE } from '../../slo/types.js';
 import type { SliEvent } from './parse.js';
-
-const MINUTE = 60_000;
 
 /** Counts of one SLI in one minute. */
 export interface MinuteCounts {

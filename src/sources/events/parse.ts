@@ -1,6 +1,7 @@
 import { closest } from '../../catalog/diagnostics.js';
 import type { Catalog, Sli } from '../../catalog/model.js';
 import type { ErrorDetail } from '../../errors.js';
+import { isRecord } from '../../guards.js';
 
 /** One event after validation: counts for an SLI in the minute it happened. */
 export interface SliEvent {
@@ -47,10 +48,6 @@ export class EventSlis {
     }
     return this.suggestions.get(name);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 const RFC3339 =
