@@ -6,17 +6,18 @@ import {
   resolveTiers,
 } from '../slo/alert-policy.js';
 import { type AlertState, type AlertTransition, nextAlertState } from '../slo/alert-state.js';
-import { evaluateSlo } from '../slo/evaluate.js';
+import {
+  anyBurnOver,
+  NO_DATA_SLOT,
+  objectiveOf,
+  periodCounts,
+  statusOf,
+  windowCounts,
+} from '../slo/evaluate.js';
 import { DEFAULT_MINUTE_SPAN } from '../slo/series.js';
 import { createSeries, hourSpanFor } from '../slo/slo-series.js';
-import {
-  type CountSource,
-  type Counts,
-  type EventSeries,
-  HOUR,
-  MINUTE,
-  type SloStatus,
-} from '../slo/types.js';
+import { type Counts, type EventSeries, HOUR, MINUTE, type SloStatus } from '../slo/types.js';
+import { type WindowBounds, windowBounds } from '../slo/windows.js';
 import type { MinuteCounts } from '../sources/events/aggregate.js';
 import type { BucketRow } from '../store/buckets.js';
 
@@ -59,6 +60,7 @@ export interface EngineHistory {
  */
 interface Member {
   readonly slo: Slo;
+  readonly objective: number;
   tiers?: CachedTiers;
   state?: AlertState;
   view?: SloView;
@@ -113,7 +115,7 @@ export class Engine {
         this.groupsBySli.set(slo.sli, [...(this.groupsBySli.get(slo.sli) ?? []), group]);
       }
       group.slos.push(slo);
-      const member: Member = { slo };
+      const member: Member = { slo, objective: objectiveOf(slo) };
       group.members.push(member);
       this.members.set(slo.name, member);
       group.hourSpan = Math.max(group.hourSpan, hourSpanFor(slo.window));
@@ -190,7 +192,12 @@ export class Engine {
     return refused;
   }
 
-  /** Evaluates every SLO at `nowMs`: statuses, alert policy, alert transitions. */
+  /**
+   * Evaluates every SLO at `nowMs`: window counts, alert policy, alert transitions.
+   * Most SLOs are quiet (nothing firing, no burn near a tier): for them the tick
+   * only sums counts into flat arrays, and their status and alert evaluation are
+   * built when someone reads them.
+   */
   tick(nowMs: number): TickResult {
     const started = performance.now();
     const changed: AlertState[] = [];
@@ -200,29 +207,33 @@ export class Engine {
       const series = group.series;
       if (!series) continue;
       series.advance(nowMs);
-      // SLOs of one group ask for the same burn windows: each sum is computed once.
-      const source = group.members.length > 1 ? memoized(series, nowMs) : series;
+      // Timeslices count slices at their start, one per slice length: the no-data
+      // window must hold a slice start, and one bad slice already sums many events.
+      const sliceMs = group.timeslices ? (group.slos[0]?.objectives[0]?.timesliceWindowMs ?? 0) : 0;
+      // Every SLO of a group reads the same burn windows: summed once per group.
+      const windows = windowCounts(series, nowMs, this.options.noDataMs + sliceMs);
+      let lastStart = Number.NaN;
+      let lastPeriod: Counts = { good: 0, total: 0 };
       for (const m of group.members) {
         const { slo } = m;
-        // Timeslices count slices at their start, one per slice length: the no-data
-        // window must hold a slice start, and one bad slice already sums many events.
-        const sliceMs = group.timeslices ? (slo.objectives[0]?.timesliceWindowMs ?? 0) : 0;
         const minEvents = slo.alerting?.minEvents ?? (group.timeslices ? 1 : this.options.minEvents);
-        const status = evaluateSlo({ slo, source, nowMs, noDataMs: this.options.noDataMs + sliceMs });
-        const tiers = m.tiers?.periodMs === status.periodMs ? m.tiers : this.tiersFor(m, status.periodMs);
+        const bounds = windowBounds(slo.window, nowMs);
+        if (bounds.startMs !== lastStart) {
+          lastPeriod = periodCounts(slo, series, bounds.startMs, nowMs);
+          lastStart = bounds.startMs;
+        }
+        const snapshot: Snapshot = { nowMs, bounds, windows, period: lastPeriod };
+        const tiers = m.tiers?.periodMs === bounds.periodMs ? m.tiers : this.tiersFor(m, bounds.periodMs);
         const previous = m.state;
-        if (!group.fed) {
-          // No source feeds this SLI yet: it would only ever say "no data". Not alerting
-          // on it keeps the no-data alert meaningful; the status still shows the silence.
-          m.view = new LazyView(slo, status, tiers.tiers, previous, minEvents);
+        // No source feeds this SLI yet: it would only ever say "no data". Not alerting
+        // on it keeps the no-data alert meaningful; the status still shows the silence.
+        // A quiet SLO (nothing fires or was firing, no burn reaches a factor) cannot
+        // change its alert state: its evaluation waits until someone reads it.
+        if (!group.fed || (previous && quiet(windows, m.objective, previous, tiers.minFactor))) {
+          m.view = new LazyView(m, snapshot, tiers.tiers, previous, minEvents);
           continue;
         }
-        if (previous && quiet(status, previous, tiers.minFactor)) {
-          // Nothing fires or was firing, and no burn reaches a factor: the policy
-          // cannot change the state, so its evaluation waits until someone reads it.
-          m.view = new LazyView(slo, status, tiers.tiers, previous, minEvents);
-          continue;
-        }
+        const status = statusOf(slo.name, m.objective, nowMs, bounds, windows, lastPeriod);
         const evaluation = evaluateAlertPolicy(status, tiers.tiers, { minEvents });
         const next = nextAlertState(previous, evaluation, nowMs);
         if (next.state !== previous) {
@@ -287,53 +298,50 @@ export class Engine {
   }
 }
 
-/**
- * A count source that remembers the windows ending at `nowMs` (the burn windows,
- * which every SLO of a group asks for) during one evaluation.
- */
-function memoized(source: CountSource, nowMs: number): CountSource {
-  const froms: number[] = [];
-  const answers: Counts[] = [];
-  return {
-    sum(fromMs, toMs) {
-      if (toMs !== nowMs) return source.sum(fromMs, toMs);
-      const i = froms.indexOf(fromMs);
-      if (i >= 0) return answers[i] as Counts;
-      const counts = source.sum(fromMs, toMs);
-      froms.push(fromMs);
-      answers.push(counts);
-      return counts;
-    },
-  };
-}
-
 interface CachedTiers {
   readonly periodMs: number;
   readonly tiers: readonly AlertTier[];
   readonly minFactor: number;
 }
 
-/** True when no alert is firing and no burn rate exceeds the smallest tier factor. */
-function quiet(status: SloStatus, state: AlertState, minFactor: number): boolean {
-  if (status.noData || state.noData.status !== 'resolved') return false;
-  if (state.page.status !== 'resolved' || state.ticket.status !== 'resolved') return false;
-  for (const b of status.burns) if (b.window !== 'period' && b.burnRate > minFactor) return false;
-  return true;
+/** What one tick summed for an SLO; its status is built from this. */
+interface Snapshot {
+  readonly nowMs: number;
+  readonly bounds: WindowBounds;
+  /** The group's window counts at `nowMs` (see `windowCounts`); shared, never written after the tick. */
+  readonly windows: Float64Array;
+  readonly period: Counts;
 }
 
-/** A view whose alert evaluation is computed when first read (most ticks never need it). */
+/** True when no alert is firing, there is data, and no burn rate exceeds the smallest tier factor. */
+function quiet(windows: Float64Array, objective: number, state: AlertState, minFactor: number): boolean {
+  if ((windows[2 * NO_DATA_SLOT + 1] ?? 0) === 0 || state.noData.status !== 'resolved') return false;
+  if (state.page.status !== 'resolved' || state.ticket.status !== 'resolved') return false;
+  return !anyBurnOver(windows, objective, minFactor);
+}
+
+/** A view whose status and alert evaluation are built when first read (most ticks never need them). */
 class LazyView implements SloView {
-  private computed: AlertEvaluation | undefined = undefined;
+  private builtStatus: SloStatus | undefined = undefined;
+  private builtEvaluation: AlertEvaluation | undefined = undefined;
   constructor(
-    readonly slo: Slo,
-    readonly status: SloStatus,
+    private readonly member: Member,
+    private readonly snapshot: Snapshot,
     readonly tiers: readonly AlertTier[],
     readonly alert: AlertState | undefined,
     private readonly minEvents: number,
   ) {}
+  get slo(): Slo {
+    return this.member.slo;
+  }
+  get status(): SloStatus {
+    const { member, snapshot: s } = this;
+    this.builtStatus ??= statusOf(member.slo.name, member.objective, s.nowMs, s.bounds, s.windows, s.period);
+    return this.builtStatus;
+  }
   get evaluation(): AlertEvaluation {
-    this.computed ??= evaluateAlertPolicy(this.status, this.tiers, { minEvents: this.minEvents });
-    return this.computed;
+    this.builtEvaluation ??= evaluateAlertPolicy(this.status, this.tiers, { minEvents: this.minEvents });
+    return this.builtEvaluation;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   MINUTE,
   type SloStatus,
 } from './types.js';
-import { windowBounds } from './windows.js';
+import { type WindowBounds, windowBounds } from './windows.js';
 
 /** No events for this long means "no data" (the metric or the service may be gone). */
 export const DEFAULT_NO_DATA_MS = 10 * MINUTE;
@@ -44,31 +44,92 @@ export interface EvaluateInput {
  */
 export function evaluateSlo(input: EvaluateInput): SloStatus {
   const { slo, source, nowMs } = input;
-  const noDataMs = input.noDataMs ?? DEFAULT_NO_DATA_MS;
+  const objective = objectiveOf(slo);
+  const bounds = windowBounds(slo.window, nowMs);
+  const windows = windowCounts(source, nowMs, input.noDataMs ?? DEFAULT_NO_DATA_MS);
+  const period = periodCounts(slo, source, bounds.startMs, nowMs);
+  return statusOf(slo.name, objective, nowMs, bounds, windows, period);
+}
+
+/** Slots of a `windowCounts` array: one per burn window, then the no-data window. */
+export const WINDOW_SLOTS = BURN_WINDOWS.length + 1;
+/** Index of the no-data window's slot in a `windowCounts` array. */
+export const NO_DATA_SLOT = BURN_WINDOWS.length;
+
+/**
+ * Counts of every window ending at `nowMs` that does not depend on the SLO's own
+ * window: the burn windows in `BURN_WINDOWS` order, then the no-data window, as
+ * [good, total] pairs in one flat array. SLOs reading one series share it.
+ *
+ * @example
+ * const w = windowCounts(series, nowMs, 10 * MINUTE);
+ * w[1]; // events in the last 5 minutes; w[2 * NO_DATA_SLOT + 1] === 0 means no data
+ */
+export function windowCounts(source: CountSource, nowMs: number, noDataMs: number): Float64Array {
   if (!(noDataMs > 0 && Number.isFinite(noDataMs))) {
     throw new RangeError(`noDataMs must be a positive number of milliseconds; got ${noDataMs}`);
   }
-  const objective = objectiveOf(slo);
-  const bounds = windowBounds(slo.window, nowMs);
-  const counts = cleanCounts(source.sum(countedStart(slo, bounds.startMs, nowMs), nowMs));
-  const burns: Burn[] = [];
-  for (const w of BURN_WINDOWS)
-    burns.push(burnOf(w.name, w.ms, cleanCounts(source.sum(nowMs - w.ms, nowMs)), objective));
-  burns.push(burnOf('period', nowMs - bounds.startMs, counts, objective));
+  const out = new Float64Array(2 * WINDOW_SLOTS);
+  for (const [i, w] of BURN_WINDOWS.entries()) putCounts(out, i, source.sum(nowMs - w.ms, nowMs));
+  putCounts(out, NO_DATA_SLOT, source.sum(nowMs - noDataMs, nowMs));
+  return out;
+}
+
+/** Counts of the SLO's window [startMs, nowMs), started as `countedStart` explains. */
+export function periodCounts(slo: Slo, source: CountSource, startMs: number, nowMs: number): Counts {
+  return cleanCounts(source.sum(countedStart(slo, startMs, nowMs), nowMs));
+}
+
+/**
+ * The status of an SLO from counts already summed: `windows` from `windowCounts`,
+ * `period` from `periodCounts`. `evaluateSlo` is this over a count source; the
+ * engine calls it only when someone reads the status.
+ */
+export function statusOf(
+  slo: string,
+  objective: number,
+  nowMs: number,
+  bounds: WindowBounds,
+  windows: Float64Array,
+  period: Counts,
+): SloStatus {
+  const burns: Burn[] = BURN_WINDOWS.map((w, i) =>
+    burnOf(w.name, w.ms, { good: windows[2 * i] ?? 0, total: windows[2 * i + 1] ?? 0 }, objective),
+  );
+  burns.push(burnOf('period', nowMs - bounds.startMs, period, objective));
   return {
-    slo: slo.name,
+    slo,
     evaluatedAt: nowMs,
     windowStart: bounds.startMs,
     windowEnd: bounds.endMs,
     periodMs: bounds.periodMs,
     objective,
-    good: counts.good,
-    total: counts.total,
-    sli: counts.total > 0 ? counts.good / counts.total : undefined,
-    budget: budgetOf(counts, objective, bounds.periodMs),
+    good: period.good,
+    total: period.total,
+    sli: period.total > 0 ? period.good / period.total : undefined,
+    budget: budgetOf(period, objective, bounds.periodMs),
     burns,
-    noData: cleanCounts(source.sum(nowMs - noDataMs, nowMs)).total === 0,
+    noData: (windows[2 * NO_DATA_SLOT + 1] ?? 0) === 0,
   };
+}
+
+/**
+ * Whether any burn window in `windows` burns strictly faster than `factor`, the
+ * test every alert tier starts with; no status is built.
+ */
+export function anyBurnOver(windows: Float64Array, objective: number, factor: number): boolean {
+  const allowed = allowedRatioOf(objective);
+  for (let i = 0; i < BURN_WINDOWS.length; i++) {
+    const total = windows[2 * i + 1] ?? 0;
+    if (total > 0 && (total - (windows[2 * i] ?? 0)) / total / allowed > factor) return true;
+  }
+  return false;
+}
+
+function putCounts(out: Float64Array, slot: number, counts: Counts): void {
+  const clean = cleanCounts(counts);
+  out[2 * slot] = clean.good;
+  out[2 * slot + 1] = clean.total;
 }
 
 /**
