@@ -1,4 +1,4 @@
-import type { Catalog, Journey } from '../catalog/model.js';
+import type { Catalog, Journey, Slo } from '../catalog/model.js';
 import {
   type BurningService,
   explainJourney,
@@ -18,10 +18,24 @@ import type { Engine, SloView } from './engine.js';
  * evaluation: journey health through dependencies, impact, revenue at risk.
  */
 export class Queries {
+  /** SLO names per journey and per service, so per-item questions do not scan every SLO. */
+  private readonly byJourney = new Map<string, Slo[]>();
+  private readonly byService = new Map<string, Slo[]>();
+
   constructor(
     readonly catalog: Catalog,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    for (const slo of catalog.SLO.values()) {
+      if (slo.journey !== undefined) push(this.byJourney, slo.journey, slo);
+      if (slo.service !== undefined) push(this.byService, slo.service, slo);
+    }
+  }
+
+  /** The SLOs declared on a service (not those of services it depends on). */
+  slosOfService(service: string): readonly Slo[] {
+    return this.byService.get(service) ?? [];
+  }
 
   signals(): Map<string, SloSignal> {
     const out = new Map<string, SloSignal>();
@@ -56,8 +70,9 @@ export class Queries {
   /** Revenue at risk of each SLO of the journey (occurrences SLOs only: slices are not sales). */
   revenue(journey: Journey): RevenueAtRisk[] {
     const out: RevenueAtRisk[] = [];
-    for (const view of this.engine.allViews()) {
-      if (view.slo.journey !== journey.name || view.slo.budgetingMethod !== 'occurrences') continue;
+    for (const slo of this.byJourney.get(journey.name) ?? []) {
+      const view = this.engine.view(slo.name);
+      if (!view || slo.budgetingMethod !== 'occurrences') continue;
       const r = revenueAtRisk(journey, view.status);
       if (r) out.push(r);
     }
@@ -76,4 +91,10 @@ export class Queries {
     for (const r of all) for (const s of r.spans) spans[s.span] = Math.max(spans[s.span] ?? 0, s.amount);
     return { currency: first.currency, spans };
   }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
