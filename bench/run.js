@@ -4,6 +4,7 @@
  *   ingest   durable events/s through `nines serve` vs a bare Node http server parsing the same bodies
  *   engine   one evaluation tick over 10,000 SLOs, memory per SLO
  *   api      GET /api/v1/slos p50/p99 under 16 concurrent clients vs the bare server
+ *   probes   1,000 probes at a 30 s interval: scheduling lag p50/p99 and CPU vs bare undici GETs
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
-const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine,probes').split(','));
 const cpus = os.cpus();
 console.log(
   `machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cpus, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
@@ -45,5 +46,16 @@ if (only.has('engine')) {
   const r = await benchEngine();
   console.log(
     `tick over ${r.slos} SLOs (8 windows each, 2% burning): median ${f(r.tickMedianMs)} ms, max ${f(r.tickMaxMs)} ms; series ${f(r.seriesBytesPerSlo / 1024)} KiB per SLO; rebuild from stored buckets ${f(r.rebuildMs / 1000)} s`,
+  );
+}
+
+if (only.has('probes')) {
+  console.log('\n== probes (1,000 HTTP probes at a 30 s interval against a local server in another process)');
+  const { benchProbes } = await import('./probes.js');
+  const r = await benchProbes();
+  const n = r.nines;
+  const b = r.bare;
+  console.log(
+    `nines scheduler + runner: ${n.runs} runs in ${r.seconds} s (${n.failed} failed), lag p50 ${f(n.lagP50, 0)} ms, p99 ${f(n.lagP99, 0)} ms, CPU ${f(n.cpuShare * 100)}% of a core; bare undici GETs on the same schedule: ${b.runs} runs, lag p50 ${f(b.lagP50, 0)} ms, p99 ${f(b.lagP99, 0)} ms, CPU ${f(b.cpuShare * 100)}%; CPU ratio ${f(n.cpuShare / b.cpuShare, 2)}`,
   );
 }

@@ -30,7 +30,7 @@ describe('nines validate', () => {
     const r = await nines(['validate', 'examples/webshop']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'examples/webshop: valid: 7 files, 48 documents: 2 value streams, 4 journeys, 13 services, 9 SLOs, 8 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target\n',
+      'examples/webshop: valid: 8 files, 56 documents: 2 value streams, 4 journeys, 13 services, 12 SLOs, 11 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target, 2 probes\n',
     );
   });
 
@@ -161,14 +161,14 @@ describe('nines export openslo', () => {
       const file = join(out.dir, 'slos.yaml');
       const r = await nines(['export', 'openslo', 'examples/webshop', '-o', file]);
       expect(r.code).toBe(0);
-      expect(r.stderr).toBe(`wrote 28 OpenSLO documents to ${file}\n`);
+      expect(r.stderr).toBe(`wrote 34 OpenSLO documents to ${file}\n`);
       const text = await readFile(file, 'utf8');
       expect(text).toMatch(
         /^# OpenSLO v1, exported by nines from examples\/webshop\napiVersion: openslo\/v1\n/,
       );
       // With the journeys it refers to, the export is a complete, valid catalog.
       const journeys = (await readCatalogFiles('examples/webshop')).filter((f) =>
-        /journeys|value-streams|teams|services/.test(f.path),
+        /journeys|value-streams|teams|services|probes/.test(f.path),
       );
       const { diagnostics } = loadCatalog([...journeys, { path: 'slos.yaml', text }]);
       expect(diagnostics).toEqual([]);
@@ -181,7 +181,7 @@ describe('nines export openslo', () => {
     const r = await nines(['export', 'openslo', 'examples/webshop', '--json']);
     const docs = JSON.parse(r.stdout) as { apiVersion: string; kind: string }[];
     expect(new Set(docs.map((d) => d.apiVersion))).toEqual(new Set(['openslo/v1']));
-    expect(docs.filter((d) => d.kind === 'SLO')).toHaveLength(9);
+    expect(docs.filter((d) => d.kind === 'SLO')).toHaveLength(12);
   });
 });
 

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertState, AlertTransition } from '../src/slo/alert-state.js';
+import type { ProbeRunResult } from '../src/sources/probes/run.js';
 import { AlertRepository } from '../src/store/alerts.js';
 import { BatchRepository } from '../src/store/batches.js';
 import { BucketRepository } from '../src/store/buckets.js';
 import type { Store } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
+import { ProbeRunRepository } from '../src/store/probe-runs.js';
 import { roleAllows, TokenRepository } from '../src/store/tokens.js';
 import { DIALECTS, openTestStore } from './support/stores.js';
 
@@ -168,6 +170,41 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
       ]);
       expect(await alerts.history({ slo: 'a', kind: 'page', limit: 10 })).toEqual([fired('a', 1_000)]);
       expect(await alerts.history({ sinceMs: 1_500, limit: 10 })).toHaveLength(1);
+    });
+  });
+
+  describe('probe runs', () => {
+    const run = (probe: string, startedAt: number, ok = true): ProbeRunResult => ({
+      probe,
+      startedAt,
+      durationMs: 12.5,
+      ok,
+      ...(!ok && { failedStep: 'pay', error: "step 'pay': expected status 200-299, got 500" }),
+      steps: [{ name: 'pay', ok, durationMs: 12.5, status: ok ? 200 : 500, url: 'http://shop/pay' }],
+    });
+
+    it('keeps runs newest first, the newest of each probe, and prunes to the last N', async () => {
+      const runs = new ProbeRunRepository(store.db);
+      await runs.record([
+        { trigger: 'schedule', result: run('checkout', 1_000) },
+        { trigger: 'schedule', result: run('checkout', 2_000, false) },
+        { trigger: 'manual', result: run('checkout', 3_000) },
+        { trigger: 'schedule', result: run('search', 1_500) },
+      ]);
+      const latest = await runs.latest('checkout', 2);
+      expect(latest.map((r) => [r.trigger, r.result])).toEqual([
+        ['manual', run('checkout', 3_000)],
+        ['schedule', run('checkout', 2_000, false)],
+      ]);
+      const newest = await runs.newestOfEach();
+      expect([...newest].map(([probe, r]) => [probe, r.result.startedAt]).sort()).toEqual([
+        ['checkout', 3_000],
+        ['search', 1_500],
+      ]);
+      expect(await runs.prune(2)).toBe(1);
+      expect((await runs.latest('checkout', 10)).map((r) => r.result.startedAt)).toEqual([3_000, 2_000]);
+      expect(await runs.latest('search', 10)).toHaveLength(1);
+      expect(await runs.latest('nope', 10)).toEqual([]);
     });
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { buildProbe } from './build-probe.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -158,6 +159,10 @@ export function buildNines<K extends keyof Specs>(
     case 'SLO': {
       const slo = buildSlo(meta, spec as Specs['SLO'], doc);
       return { declared: slo.declared, diagnostics: [...diagnostics, ...slo.diagnostics] };
+    }
+    case 'Probe': {
+      const probe = buildProbe(meta, spec as Specs['Probe'], doc, diagnostics, refs);
+      return { declared: probe ? [{ entity: probe, doc, namePath: NAME_PATH, refs }] : [], diagnostics };
     }
   }
   return { declared: [], diagnostics };
@@ -470,7 +475,19 @@ function buildIndicator(
         );
         return undefined;
       }
-      source = { type: 'probe', probe: src.probe };
+      refs.push({ kind: 'Probe', name: src.probe, path: [...srcAt, 'probe'] });
+      source = { type: 'probe', probe: src.probe, ...(src.step !== undefined && { step: src.step }) };
+      if (s.raw !== undefined) {
+        diagnostics.push(
+          doc.diagnostic(
+            'invalid-value',
+            [...at, 'raw'],
+            'a probe counts runs: use ratio (runs that succeed) or latency (runs that succeed within a threshold)',
+            { anchor: 'key' },
+          ),
+        );
+        return undefined;
+      }
       break;
     case 'prometheus':
       if (src.dataSource !== undefined)
@@ -485,6 +502,18 @@ function buildIndicator(
         [...srcAt, 'probe'],
         `probe only applies to a probe source, not ${src.type}`,
         { anchor: 'key' },
+      ),
+    );
+  }
+  if (src.type !== 'probe' && src.step !== undefined) {
+    diagnostics.push(
+      doc.diagnostic(
+        'invalid-value',
+        [...srcAt, 'step'],
+        `step only applies to a probe source, not ${src.type}`,
+        {
+          anchor: 'key',
+        },
       ),
     );
   }

@@ -158,8 +158,14 @@ class Builder {
     const src = spec.source;
     let source: SliSource;
     if (src === 'events') source = { type: 'events' };
-    else if (src === 'probe' && typeof spec.probe === 'string') source = { type: 'probe', probe: spec.probe };
-    else if (src === 'prometheus') {
+    else if (src === 'probe' && typeof spec.probe === 'string') {
+      // Probes are nines' own kind: a catalog exported to OpenSLO alone no longer has them.
+      source = {
+        type: 'probe',
+        probe: spec.probe,
+        ...(typeof spec.step === 'string' && { step: spec.step }),
+      };
+    } else if (src === 'prometheus') {
       const ds = typeof spec.dataSource === 'string' ? spec.dataSource : undefined;
       if (ds !== undefined) this.ref(refs, 'DataSource', ds, [...at, 'dataSource']);
       source = { type: 'prometheus', ...(ds !== undefined && { dataSource: ds }) };

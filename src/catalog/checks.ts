@@ -1,7 +1,7 @@
 import type { Declared, Referrer } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
 import { didYouMean } from './diagnostics.js';
-import type { EntityKind, Service } from './model.js';
+import type { EntityKind, Probe, Service } from './model.js';
 import { isName } from './schema/common.js';
 
 function where(d: Declared): string {
@@ -122,13 +122,45 @@ export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
   const slis = new Map<string, Declared>();
   const journeysInStreams = new Set<string>();
   const journeysWithSlos = new Set<string>();
+  const probes = new Map<string, Probe>();
+  const probesRead = new Set<string>();
   for (const d of kept) {
+    if (d.entity.kind === 'Probe') probes.set(d.entity.name, d.entity);
+    if (d.entity.kind === 'SLI' && d.entity.indicator.source.type === 'probe')
+      probesRead.add(d.entity.indicator.source.probe);
     if (d.entity.kind === 'SLI') slis.set(d.entity.name, d);
     if (d.entity.kind === 'ValueStream') for (const j of d.entity.journeys) journeysInStreams.add(j);
     if (d.entity.kind === 'SLO' && d.entity.journey !== undefined) journeysWithSlos.add(d.entity.journey);
   }
   for (const d of kept) {
     const e = d.entity;
+    if (e.kind === 'SLI' && e.indicator.source.type === 'probe' && e.indicator.source.step !== undefined) {
+      const { probe: name, step } = e.indicator.source;
+      const probe = probes.get(name);
+      const steps = probe?.check.type === 'http' ? probe.check.steps.map((s) => s.name) : [];
+      if (probe && !steps.includes(step)) {
+        diagnostics.push(
+          d.doc.diagnostic(
+            'dangling-reference',
+            // An SLI inlined in an SLO is declared at spec.indicator.
+            [...(d.namePath[1] === 'indicator' ? d.namePath : ['spec']), 'source', 'step'],
+            steps.length > 0
+              ? `probe '${name}' has no step '${step}'${didYouMean(step, steps)}; its steps are ${steps.join(', ')}`
+              : `probe '${name}' is a ${probe.check.type} check without steps; leave step out`,
+          ),
+        );
+      }
+    }
+    if (e.kind === 'Probe' && !probesRead.has(e.name)) {
+      diagnostics.push(
+        d.doc.diagnostic(
+          'suspicious',
+          d.namePath,
+          `probe '${e.name}' feeds no SLI, so its results reach no SLO (add an SLI with source: {type: probe, probe: ${e.name}})`,
+          { severity: 'warning' },
+        ),
+      );
+    }
     if (e.kind === 'SLO') {
       const declaredSli = slis.get(e.sli);
       const sli = declaredSli?.entity;

@@ -13,6 +13,9 @@ export const WINDOW_DURATION = /^(\d+)(m|h|d|w)$/;
 /** Latency thresholds: `800ms`, `1.5s`. */
 export const LATENCY_DURATION = /^(\d+(?:\.\d+)?)(ms|s)$/;
 
+/** Probe intervals and timeouts: `500ms`, `30s`, `1.5m`, `1h`. */
+export const PROBE_DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+
 /** Milliseconds of a duration matched by one of the patterns above, or undefined. */
 export function parseDuration(text: string, pattern: RegExp = WINDOW_DURATION): number | undefined {
   const m = pattern.exec(text);

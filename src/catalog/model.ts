@@ -88,7 +88,12 @@ export type Query = string | Readonly<Record<string, unknown>>;
 
 export type SliSource =
   | { readonly type: 'events' }
-  | { readonly type: 'probe'; readonly probe: string }
+  | {
+      readonly type: 'probe';
+      readonly probe: string;
+      /** Count this step of a multi-step probe only; without it, whole runs. */
+      readonly step?: string;
+    }
   | { readonly type: 'prometheus'; readonly dataSource?: string }
   | { readonly type: 'foreign'; readonly sourceType: string; readonly dataSource?: string };
 
@@ -209,6 +214,100 @@ export interface AlertPolicy extends Meta {
   readonly notificationTargets: readonly string[];
 }
 
+/**
+ * A text that may hold `${name}` (a value extracted by an earlier step) and
+ * `${env:NAME}` (an environment variable, the only place secrets come from).
+ * Kept as written; the probe runner fills it in for each run.
+ */
+export type Template = string;
+
+/** A JSON value as YAML gives it. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly JsonValue[]
+  | { readonly [k: string]: JsonValue };
+
+export type BodyAssertion =
+  /** The body holds this text (after templating). */
+  | { readonly type: 'contains'; readonly text: Template }
+  /** The JSONPath (RFC 9535) selects at least one node (`exists: true`) or none (`exists: false`). */
+  | { readonly type: 'exists'; readonly path: string; readonly exists: boolean }
+  /** The JSONPath selects exactly one node, deeply equal to `value`. */
+  | { readonly type: 'equals'; readonly path: string; readonly value: JsonValue }
+  /** The body is JSON valid against this JSON Schema (draft 2020-12). */
+  | { readonly type: 'schema'; readonly schema: { readonly [k: string]: JsonValue } };
+
+/** A value taken from a response for later steps: `${name}`. */
+export type Extraction =
+  | { readonly name: string; readonly from: 'jsonPath'; readonly path: string; readonly secret: boolean }
+  | { readonly name: string; readonly from: 'header'; readonly header: string; readonly secret: boolean };
+
+export interface ProbeRequest {
+  readonly method: string;
+  readonly url: Template;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, Template>>;
+  readonly body?: Template;
+  /** This request's own limit; the probe's `timeoutMs` bounds the whole run as well. */
+  readonly timeoutMs: number;
+  /** Follow 3xx answers (cookies carried), at most `maxRedirects` of them. */
+  readonly followRedirects: boolean;
+  readonly maxRedirects: number;
+}
+
+export interface ProbeExpect {
+  /** Accepted final status codes as inclusive ranges, e.g. [[200, 299]]. */
+  readonly status: readonly (readonly [number, number])[];
+  /** The request (headers and body) must complete within this many milliseconds. */
+  readonly latencyMs?: number;
+  readonly body: readonly BodyAssertion[];
+}
+
+export interface ProbeStep {
+  readonly name: string;
+  readonly request: ProbeRequest;
+  readonly expect: ProbeExpect;
+  readonly extract: readonly Extraction[];
+}
+
+export type ProbeCheck =
+  /** One request (a single step named after the probe) or an ordered journey of them. */
+  | { readonly type: 'http'; readonly steps: readonly ProbeStep[] }
+  /** A TCP connection opens. */
+  | { readonly type: 'tcp'; readonly host: Template; readonly port: number }
+  /** A TLS handshake succeeds and the certificate stays valid for at least `minValidityMs`. */
+  | {
+      readonly type: 'tls';
+      readonly host: Template;
+      readonly port: number;
+      readonly serverName?: string;
+      readonly minValidityMs: number;
+    };
+
+export interface ProbeTls {
+  /** Extra trusted CA certificates (PEM), for internal endpoints. */
+  readonly ca?: string;
+  /** Skip certificate verification (never for a `tls` check, whose point is the certificate). */
+  readonly insecure: boolean;
+}
+
+/** A synthetic check nines runs itself, on an interval, feeding the SLIs that name it. */
+export interface Probe extends Meta {
+  readonly kind: 'Probe';
+  readonly journey?: string;
+  readonly service?: string;
+  readonly intervalMs: number;
+  /** Hard limit on a whole run; never more than the interval, so runs cannot overlap. */
+  readonly timeoutMs: number;
+  /** A run slower than this fails (whole run, all steps). */
+  readonly latencyMs?: number;
+  readonly check: ProbeCheck;
+  readonly tls: ProbeTls;
+}
+
 export type Entity =
   | Team
   | User
@@ -220,7 +319,8 @@ export type Entity =
   | Slo
   | AlertCondition
   | AlertNotificationTarget
-  | AlertPolicy;
+  | AlertPolicy
+  | Probe;
 
 export type EntityKind = Entity['kind'];
 
@@ -236,6 +336,7 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'AlertPolicy',
   'AlertCondition',
   'AlertNotificationTarget',
+  'Probe',
 ];
 
 type ByKind = { [K in EntityKind]: Extract<Entity, { kind: K }> };
@@ -256,6 +357,7 @@ export function emptyCatalogMaps(): { [K in EntityKind]: Map<string, ByKind[K]> 
     AlertPolicy: new Map(),
     AlertCondition: new Map(),
     AlertNotificationTarget: new Map(),
+    Probe: new Map(),
   };
 }
 

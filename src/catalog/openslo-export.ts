@@ -58,7 +58,7 @@ function ninesMetric(indicator: Indicator, count?: 'good' | 'total') {
   const spec: Record<string, unknown> = {
     indicator: indicator.type,
     source: s.type,
-    ...(s.type === 'probe' && { probe: s.probe }),
+    ...(s.type === 'probe' && { probe: s.probe, ...(s.step !== undefined && { step: s.step }) }),
     ...(s.type === 'prometheus' && s.dataSource !== undefined && { dataSource: s.dataSource }),
     ...(indicator.type === 'latency' && { threshold: indicator.thresholdMs }),
     ...(indicator.type === 'latency' &&

@@ -279,6 +279,19 @@ spec: {source: {type: probe, probe: checkout}, ratio: {}}
 ---
 apiVersion: nines/v1
 kind: SLI
+metadata: {name: probe-pay-fast}
+spec: {source: {type: probe, probe: checkout, step: pay}, latency: {threshold: 1s}}
+---
+apiVersion: nines/v1
+kind: Probe
+metadata: {name: checkout}
+spec:
+  steps:
+    - {name: basket, http: {url: "http://127.0.0.1:4100/basket"}}
+    - {name: pay, http: {url: "http://127.0.0.1:4100/pay"}}
+---
+apiVersion: nines/v1
+kind: SLI
 metadata: {name: prom-raw}
 spec: {source: {type: prometheus, dataSource: prom}, raw: {rawType: failure, query: "avg(err_ratio)"}}
 ---
@@ -296,7 +309,7 @@ apiVersion: nines/v1
 kind: SLI
 metadata: {name: prom-good}
 spec: {source: {type: prometheus}, ratio: {good: "sum(ok)", total: "sum(all)"}}
-${['probe-ok', 'prom-raw', 'prom-latency', 'pushed-raw', 'prom-good']
+${['probe-ok', 'prom-raw', 'prom-latency', 'pushed-raw', 'prom-good', 'probe-pay-fast']
   .map(
     (sli, i) => `---
 apiVersion: nines/v1
@@ -307,14 +320,14 @@ spec:
   description: number ${i}
   sli: ${sli}
   objectives: [{target: 99.${i}5, displayName: main}]
-  window: {calendar: ${['week', 'month', 'quarter', 'year', 'month'][i]}, timeZone: Asia/Tokyo, startTime: "2024-02-01 06:00:00"}
+  window: {calendar: ${['week', 'month', 'quarter', 'year', 'month', 'week'][i]}, timeZone: Asia/Tokyo, startTime: "2024-02-01 06:00:00"}
 `,
   )
   .join('')}`;
     const original = loadCatalog([{ path: 'c.yaml', text: catalogText }]);
     expect(original.diagnostics.map(formatDiagnostic)).toEqual([]);
     const ninesOnly = parseAllDocuments(catalogText)
-      .filter((d) => ['Team', 'Service'].includes(String(d.get('kind'))))
+      .filter((d) => ['Team', 'Service', 'Probe'].includes(String(d.get('kind'))))
       .map((d) => d.toString())
       .join('---\n');
     const reimported = loadCatalog([

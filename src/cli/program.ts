@@ -5,6 +5,7 @@ import { registerGraph } from './graph.js';
 import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
 import { registerOpenapi } from './openapi.js';
+import { registerProbe } from './probe.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
@@ -39,6 +40,9 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerExport(program, io);
   registerToken(program, io);
   registerOpenapi(program, io, pkg.version);
+  registerProbe(program, io, (c) => {
+    code = c;
+  });
   registerServe(program, io, pkg.version, (h) => {
     server = h;
   });

@@ -44,6 +44,11 @@ export function registerServe(
       'days of hour and day buckets kept (env NINES_RETENTION_DAYS, default 400)',
     )
     .option('--body-limit-mb <mb>', 'largest request body (env NINES_BODY_LIMIT_MB, default 8)')
+    .option(
+      '--probe-concurrency <runs>',
+      'probe runs in flight at once (env NINES_PROBE_CONCURRENCY, default 64)',
+    )
+    .option('--probe-history <runs>', 'runs kept per probe (env NINES_PROBE_HISTORY, default 100)')
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

@@ -15,6 +15,7 @@ const PLURAL: Record<EntityKind, [string, string]> = {
   DataSource: ['data source', 'data sources'],
   Team: ['team', 'teams'],
   User: ['user', 'users'],
+  Probe: ['probe', 'probes'],
   AlertPolicy: ['alert policy', 'alert policies'],
   AlertCondition: ['alert condition', 'alert conditions'],
   AlertNotificationTarget: ['notification target', 'notification targets'],

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { type ErrorCode, type ErrorDetail, NinesError } from '../errors.js';
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorCode, type ErrorDetail, NinesError } from '../errors.js';
 
 export const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -14,13 +15,42 @@ export const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
+const errorDetail = z.strictObject({
+  index: z.number().optional().describe('position of the bad item in a batch, from 0'),
+  field: z.string().optional().describe('path of the bad field, e.g. `events[3].good`'),
+  message: z.string(),
+});
+
+/**
+ * The body of every error answer, for one code; described by the catalogue's text.
+ *
+ * @example
+ * errorBody('NOT_FOUND').parse({ error: { code: 'NOT_FOUND', message: "no SLO named 'x'" } });
+ */
+export function errorBody<C extends ErrorCode>(code: C) {
+  return z
+    .strictObject({
+      error: z.strictObject({
+        code: z.literal(code),
+        message: z.string(),
+        details: z.array(errorDetail).optional().describe('each bad item and field; absent when empty'),
+      }),
+    })
+    .describe(ERROR_CODES[code]);
+}
+
+export type ErrorBody = z.infer<ReturnType<typeof errorBody>>;
+
 export function sendError(
   reply: FastifyReply,
   code: ErrorCode,
   message: string,
   details: readonly ErrorDetail[] = [],
 ) {
-  return reply.code(STATUS[code]).send({ error: { code, message, ...(details.length > 0 && { details }) } });
+  const body = {
+    error: { code, message, ...(details.length > 0 && { details: [...details] }) },
+  } satisfies ErrorBody;
+  return reply.code(STATUS[code]).send(body);
 }
 
 /** Maps Fastify's own errors (body parsing, limits, the router) onto the catalogue. */

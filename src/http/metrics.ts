@@ -29,6 +29,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly probeRuns = new Counter({
+    name: 'nines_probe_runs_total',
+    help: 'Probe runs by outcome (passed, failed, skipped: due while the previous run was still going)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly probeLag = new Histogram({
+    name: 'nines_probe_schedule_lag_seconds',
+    help: 'How late probe runs start against their plan',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly probeDuration = new Histogram({
+    name: 'nines_probe_run_duration_seconds',
+    help: 'Duration of probe runs',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'nines_' });
   }

@@ -1,23 +1,39 @@
 import type { Journey, Service, Slo, ValueStream, Window } from '../catalog/model.js';
 import type { SloView } from '../runtime/engine.js';
 import type { Queries } from '../runtime/queries.js';
-import type { AlertTierId, WindowBurn } from '../slo/alert-policy.js';
+import type { WindowBurn } from '../slo/alert-policy.js';
 import type { AlertState, AlertTransition } from '../slo/alert-state.js';
 import type { BurningService, JourneyExposure, JourneyHealth } from '../slo/impact.js';
 import type { RevenueAtRisk } from '../slo/revenue.js';
+import type { IngestOutcome } from '../sources/events/writer.js';
+import type {
+  BurningServiceBody,
+  FiringAlertBody,
+  IngestOutcomeBody,
+  JourneyBody,
+  JourneyHealthBody,
+  RevenueBody,
+  ServiceBody,
+  SloDetailBody,
+  SloSummaryBody,
+  TransitionBody,
+  ValueStreamBody,
+  WindowBody,
+} from './schemas.js';
 
 // Presenters list every field they return; nothing internal leaves the server by accident.
+// Their return types are the documented response schemas (schemas.ts), so the two cannot drift.
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const round = (n: number, digits = 6) => Number(n.toFixed(digits));
 
-export function presentWindow(w: Window) {
+export function presentWindow(w: Window): WindowBody {
   return w.type === 'rolling'
     ? { type: 'rolling' as const, duration: w.text }
     : { type: 'calendar' as const, unit: w.unit, timeZone: w.timeZone, startTime: w.startTime ?? null };
 }
 
-function presentAlert(state: AlertState | undefined) {
+function presentAlert(state: AlertState | undefined): SloSummaryBody['alerts'] {
   const burn = (s: AlertState['page'] | undefined) =>
     !s
       ? { status: 'resolved' as const, since: null, tier: null }
@@ -33,7 +49,7 @@ function presentAlert(state: AlertState | undefined) {
   };
 }
 
-export function presentSloSummary(view: SloView, queries: Queries) {
+export function presentSloSummary(view: SloView, queries: Queries): SloSummaryBody {
   const { slo, status } = view;
   return {
     name: slo.name,
@@ -55,14 +71,21 @@ export function presentSloSummary(view: SloView, queries: Queries) {
       remainingRatio: round(status.budget.remainingRatio),
       remainingMinutes: round(status.budget.remainingMinutes, 2),
     },
-    burnRates: Object.fromEntries(status.burns.map((b) => [b.window, round(b.burnRate, 4)])),
+    // A status has a burn for every window and the period (statusOf); keys are typed by Burn['window'].
+    burnRates: Object.fromEntries(
+      status.burns.map((b) => [b.window, round(b.burnRate, 4)]),
+    ) as SloSummaryBody['burnRates'],
     noData: status.noData,
     health: queries.sloHealth(view).level,
     alerts: presentAlert(view.alert),
   };
 }
 
-export function presentSloDetail(view: SloView, queries: Queries, journey: Journey | undefined) {
+export function presentSloDetail(
+  view: SloView,
+  queries: Queries,
+  journey: Journey | undefined,
+): SloDetailBody {
   const { slo, status } = view;
   const revenue =
     journey && slo.budgetingMethod === 'occurrences'
@@ -98,7 +121,7 @@ export function presentSloDetail(view: SloView, queries: Queries, journey: Journ
   };
 }
 
-export function presentRevenue(r: RevenueAtRisk) {
+export function presentRevenue(r: RevenueAtRisk): RevenueBody {
   return {
     currency: r.currency,
     method: r.method,
@@ -111,7 +134,7 @@ export function presentRevenue(r: RevenueAtRisk) {
   };
 }
 
-export function presentJourneyHealth(h: JourneyHealth | undefined) {
+export function presentJourneyHealth(h: JourneyHealth | undefined): JourneyHealthBody {
   if (!h) return { level: 'unknown' as const, findings: [], unknown: [] };
   return {
     level: h.level,
@@ -132,7 +155,7 @@ export function presentJourney(
   health: JourneyHealth | undefined,
   streams: readonly ValueStream[],
   revenue: { currency: string; spans: Record<string, number> } | undefined,
-) {
+): JourneyBody {
   return {
     name: j.name,
     displayName: j.displayName ?? null,
@@ -156,7 +179,7 @@ function roundAll(spans: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(spans).map(([k, v]) => [k, round(v, 2)]));
 }
 
-export function presentBurningService(b: BurningService) {
+export function presentBurningService(b: BurningService): BurningServiceBody {
   return {
     service: b.service,
     step: b.step,
@@ -168,7 +191,11 @@ export function presentBurningService(b: BurningService) {
   };
 }
 
-export function presentService(s: Service, slos: readonly Slo[], exposure: readonly JourneyExposure[]) {
+export function presentService(
+  s: Service,
+  slos: readonly Slo[],
+  exposure: readonly JourneyExposure[],
+): ServiceBody {
   return {
     name: s.name,
     displayName: s.displayName ?? null,
@@ -188,7 +215,10 @@ export function presentService(s: Service, slos: readonly Slo[], exposure: reado
   };
 }
 
-export function presentValueStream(v: ValueStream, health: ReadonlyMap<string, JourneyHealth>) {
+export function presentValueStream(
+  v: ValueStream,
+  health: ReadonlyMap<string, JourneyHealth>,
+): ValueStreamBody {
   const levels = v.journeys.map((j) => health.get(j)?.level ?? 'unknown');
   // The worst known level speaks for the stream; unknown only when nothing is known.
   const worst = (['at-risk', 'degraded', 'healthy'] as const).find((l) => levels.includes(l)) ?? 'unknown';
@@ -206,14 +236,20 @@ function presentBurns(burns: readonly WindowBurn[]) {
   return burns.map((b) => ({ window: b.window, burnRate: round(b.burnRate, 4), events: b.total }));
 }
 
-export function presentTransition(t: AlertTransition) {
-  const base = { slo: t.slo, kind: t.kind, type: t.type, at: iso(t.at) };
+export function presentTransition(t: AlertTransition): TransitionBody {
+  const { slo } = t;
+  const at = iso(t.at);
   switch (t.type) {
     case 'fired':
-      return t.kind === 'no-data' ? base : { ...base, tier: t.tier, burns: presentBurns(t.burns) };
+      return t.kind === 'no-data'
+        ? { slo, kind: t.kind, type: t.type, at }
+        : { slo, kind: t.kind, type: t.type, at, tier: t.tier, burns: presentBurns(t.burns) };
     case 'updated':
       return {
-        ...base,
+        slo,
+        kind: t.kind,
+        type: t.type,
+        at,
         from: t.from,
         to: t.to,
         direction: t.direction,
@@ -222,9 +258,12 @@ export function presentTransition(t: AlertTransition) {
       };
     case 'resolved':
       return t.kind === 'no-data'
-        ? { ...base, firingSince: iso(t.firingSince) }
+        ? { slo, kind: t.kind, type: t.type, at, firingSince: iso(t.firingSince) }
         : {
-            ...base,
+            slo,
+            kind: t.kind,
+            type: t.type,
+            at,
             tier: t.tier,
             reason: t.reason,
             firingSince: iso(t.firingSince),
@@ -234,16 +273,10 @@ export function presentTransition(t: AlertTransition) {
 }
 
 /** The alerts of one SLO that fire now: page and ticket with their burns, then no-data. */
-export function presentFiringAlerts(view: SloView) {
+export function presentFiringAlerts(view: SloView): FiringAlertBody[] {
   const a = view.alert;
   if (!a) return [];
-  const firing: {
-    slo: string;
-    kind: AlertTransition['kind'];
-    since: string;
-    tier: AlertTierId | null;
-    burns: ReturnType<typeof presentBurns>;
-  }[] = [];
+  const firing: FiringAlertBody[] = [];
   for (const kind of ['page', 'ticket'] as const) {
     const s = a[kind];
     if (s.status === 'firing') {
@@ -260,4 +293,9 @@ export function presentFiringAlerts(view: SloView) {
     firing.push({ slo: view.slo.name, kind: 'no-data', since: iso(a.noData.since), tier: null, burns: [] });
   }
   return firing;
+}
+
+/** The answer to an event batch: what the writer committed, and the batch id it was sent with. */
+export function presentIngestOutcome(o: IngestOutcome, batchId: string | undefined): IngestOutcomeBody {
+  return { accepted: o.accepted, duplicate: o.duplicate, ...(batchId !== undefined && { batchId }) };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
+import { registerProbeRoutes } from '../http/routes/probes.js';
 import { registerReadRoutes } from '../http/routes/read.js';
 import { buildServer } from '../http/server.js';
 import { MAX_FUTURE_MS } from '../slo/series.js';
@@ -10,10 +11,12 @@ import { AlertRepository } from '../store/alerts.js';
 import { BatchRepository } from '../store/batches.js';
 import { BucketRepository } from '../store/buckets.js';
 import { openStore, type Store } from '../store/db.js';
+import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
 import { Maintenance } from './maintenance.js';
+import { ProbeService } from './probes.js';
 
 export interface Nines {
   readonly app: FastifyInstance;
@@ -21,6 +24,7 @@ export interface Nines {
   readonly engine: Engine;
   readonly writer: EventWriter;
   readonly metrics: Metrics;
+  readonly probes: ProbeService;
   /** Runs one evaluation now and stores what changed. */
   evaluate(): Promise<TickResult>;
   /** Stops ticking, stops accepting requests, drains committed work, closes the store. */
@@ -34,6 +38,8 @@ export interface StartOptions {
   readonly version?: string;
   /** Fewest events an alert window needs before it may page; default 10. */
   readonly minEvents?: number;
+  /** Where probes' `${env:NAME}` come from; default the process environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -80,6 +86,18 @@ export async function createNines(
     metrics.eventsAccepted.inc(events);
   });
   const slis = new EventSlis(catalog);
+  const probeRuns = new ProbeRunRepository(store.db);
+  const probes = new ProbeService({
+    catalog,
+    writer,
+    runs: probeRuns,
+    metrics,
+    env: options.env ?? process.env,
+    clock,
+    concurrency: config.probeConcurrency,
+    keepRuns: config.probeHistory,
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
   let ready = false;
 
   let ticking: Promise<TickResult> | undefined;
@@ -126,7 +144,16 @@ export async function createNines(
       // The series take events at most a minute ahead; the parser refuses what they would.
       limits: { maxAgeMs: config.maxEventAgeHours * 3_600_000, maxFutureMs: MAX_FUTURE_MS },
     },
-    routes: [(a) => registerReadRoutes(a, { catalog, engine, buckets, alerts, clock, evaluate })],
+    routes: [
+      (a) => registerReadRoutes(a, { catalog, engine, buckets, alerts, clock, evaluate }),
+      (a) =>
+        registerProbeRoutes(a, {
+          catalog,
+          runs: probeRuns,
+          runNow: (p) => probes.runNow(p),
+          history: config.probeHistory,
+        }),
+    ],
   });
 
   logError = (err) => app.log.warn({ err }, 'a database connection failed; the pool replaces it');
@@ -142,7 +169,13 @@ export async function createNines(
   if (options.loop !== false) {
     const onError = (err: unknown) => app.log.error({ err }, 'evaluation failed');
     timers.push(setInterval(() => evaluate().catch(onError), config.evaluationInterval * 1000));
-    timers.push(setInterval(() => void maintenance.run(), 3_600_000));
+    timers.push(
+      setInterval(() => {
+        void maintenance.run();
+        probes.prune().catch((err: unknown) => app.log.error({ err }, 'pruning probe runs failed'));
+      }, 3_600_000),
+    );
+    probes.start();
   }
   for (const t of timers) t.unref();
   await evaluate();
@@ -154,10 +187,12 @@ export async function createNines(
     engine,
     writer,
     metrics,
+    probes,
     evaluate,
     async close() {
       ready = false;
       for (const t of timers) clearInterval(t);
+      await probes.close();
       await app.close();
       await writer.close();
       await ticking;

@@ -16,6 +16,8 @@ describe('server configuration', () => {
       retentionDays: 400,
       noDataMinutes: 10,
       bodyLimitMb: 8,
+      probeConcurrency: 64,
+      probeHistory: 100,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

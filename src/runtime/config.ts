@@ -19,6 +19,10 @@ export interface ServerConfig {
   readonly noDataMinutes: number;
   /** Largest request body, in megabytes. */
   readonly bodyLimitMb: number;
+  /** Probe runs in flight at once, across all probes. */
+  readonly probeConcurrency: number;
+  /** Runs kept in each probe's history. */
+  readonly probeHistory: number;
 }
 
 const number = (name: string, min: number, max: number, int = true) => {
@@ -46,6 +50,8 @@ const schema = z.strictObject({
   retentionDays: number('retentionDays', 1, 3660),
   noDataMinutes: number('noDataMinutes', 1, 24 * 60),
   bodyLimitMb: number('bodyLimitMb', 1, 1024),
+  probeConcurrency: number('probeConcurrency', 1, 1024),
+  probeHistory: number('probeHistory', 1, 10_000),
 });
 
 type Key = keyof ServerConfig;
@@ -62,6 +68,8 @@ const ENV: Record<Key, string> = {
   retentionDays: 'NINES_RETENTION_DAYS',
   noDataMinutes: 'NINES_NO_DATA_MINUTES',
   bodyLimitMb: 'NINES_BODY_LIMIT_MB',
+  probeConcurrency: 'NINES_PROBE_CONCURRENCY',
+  probeHistory: 'NINES_PROBE_HISTORY',
 };
 
 const DEFAULTS: Record<Key, string | undefined> = {
@@ -76,6 +84,8 @@ const DEFAULTS: Record<Key, string | undefined> = {
   retentionDays: '400',
   noDataMinutes: '10',
   bodyLimitMb: '8',
+  probeConcurrency: '64',
+  probeHistory: '100',
 };
 
 export const CONFIG_ENV = ENV;

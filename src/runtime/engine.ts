@@ -72,7 +72,7 @@ interface SeriesGroup {
   readonly slos: Slo[];
   readonly members: Member[];
   readonly timeslices: boolean;
-  /** Whether anything feeds this SLI yet: pushed events do; probe and Prometheus sources come later. */
+  /** Whether anything feeds this SLI yet: pushed events and probes do; Prometheus comes later. */
   readonly fed: boolean;
   hourSpan: number;
   series?: EventSeries;
@@ -108,7 +108,7 @@ export class Engine {
           slos: [],
           members: [],
           timeslices: slo.budgetingMethod === 'timeslices',
-          fed: catalog.SLI.get(slo.sli)?.indicator.source.type === 'events',
+          fed: isFed(catalog, slo.sli),
           hourSpan: 0,
         };
         this.groups.set(key, group);
@@ -359,4 +359,10 @@ function groupBySli(rows: readonly BucketRow[]): Map<string, BucketRow[]> {
     else out.set(r.sli, [r]);
   }
   return out;
+}
+
+/** Pushed events feed an SLI, and so does a probe the catalog declares. */
+function isFed(catalog: Catalog, sliName: string): boolean {
+  const source = catalog.SLI.get(sliName)?.indicator.source;
+  return source?.type === 'events' || (source?.type === 'probe' && catalog.Probe.has(source.probe));
 }

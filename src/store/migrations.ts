@@ -60,6 +60,25 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-probe-runs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('probe_runs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('probe', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('duration_ms', 'double precision', (c) => c.notNull())
+        .addColumn('ok', 'integer', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('probe_runs_probe_started')
+        .on('probe_runs')
+        .columns(['probe', 'started_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

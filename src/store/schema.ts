@@ -29,6 +29,18 @@ export interface Database {
     state: string;
     updated_at: number;
   };
+  probe_runs: {
+    id: string;
+    probe: string;
+    started_at: number;
+    duration_ms: number;
+    /** 1 when the run passed, 0 when it failed. */
+    ok: number;
+    /** 'schedule' or 'manual' (an on-demand run, which feeds no SLI). */
+    trigger: string;
+    /** JSON of the ProbeRunResult (sources/probes/run.ts), already redacted. */
+    result: string;
+  };
   alert_history: {
     id: string;
     slo: string;

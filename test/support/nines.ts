@@ -40,6 +40,10 @@ export async function startTestNines(
     now?: number;
     env?: Record<string, string>;
     minEvents?: number;
+    /** Run the evaluation loop and the probe scheduler on the real clock (default: neither). */
+    live?: boolean;
+    /** What probes see as their environment. */
+    probeEnv?: Record<string, string>;
   } = {},
 ): Promise<TestNines> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'nines-app-'));
@@ -54,8 +58,9 @@ export async function startTestNines(
     options.env ?? {},
   );
   const nines = await createNines(config, options.catalog ?? (await webshopCatalog()), {
-    clock: () => clock.now,
-    loop: false,
+    clock: options.live ? Date.now : () => clock.now,
+    loop: options.live ?? false,
+    env: options.probeEnv ?? {},
     ...(options.minEvents !== undefined && { minEvents: options.minEvents }),
   });
   const tokens = new TokenRepository(nines.store.db);

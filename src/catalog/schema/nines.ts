@@ -10,6 +10,7 @@ import {
   url,
   windowDuration,
 } from './common.js';
+import { probeSpec } from './probe.js';
 
 /** Shorthand: a string stands for `{ <key>: string }`. */
 function shorthand<T extends z.ZodType>(key: string, schema: T) {
@@ -99,6 +100,8 @@ export const dataSourceSpec = z.strictObject({
 export const sliSource = z.strictObject({
   type: z.enum(['events', 'probe', 'prometheus']),
   probe: name.optional(),
+  /** A step of a journey probe, to count that step alone. */
+  step: z.string().optional(),
   dataSource: name.optional(),
 });
 
@@ -193,6 +196,7 @@ export const NINES_SPECS = {
   DataSource: dataSourceSpec,
   SLI: sliSpec,
   SLO: sloSpec,
+  Probe: probeSpec,
 } as const;
 
 export type NinesKind = keyof typeof NINES_SPECS;

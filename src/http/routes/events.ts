@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { type ErrorDetail, NinesError } from '../../errors.js';
 import { type EventSlis, type ParseLimits, parseEvents } from '../../sources/events/parse.js';
 import type { EventWriter } from '../../sources/events/writer.js';
+import { presentIngestOutcome } from '../presenters.js';
+import { errorResponses, responses } from '../schemas.js';
 
 export interface EventsDeps {
   readonly slis: () => EventSlis;
@@ -97,7 +99,14 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventsDeps): voi
           z.object({ batchId: batchId.optional(), events: z.array(eventDoc) }),
         ]),
         response: {
-          202: z.object({ accepted: z.number(), duplicate: z.boolean(), batchId: z.string().optional() }),
+          202: responses.events,
+          ...errorResponses(
+            'VALIDATION_FAILED',
+            'FORBIDDEN',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+            'UNAVAILABLE',
+          ),
         },
       },
       // Validation is parseEvents' job: it is faster on large batches and its errors name items.
@@ -143,7 +152,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventsDeps): voi
           'the batch could not be stored; retry it (with the same batch id)',
         );
       }
-      return reply.code(202).send({ ...outcome, ...(id !== undefined && { batchId: id }) });
+      return reply.code(202).send(presentIngestOutcome(outcome, id));
     },
   );
 }

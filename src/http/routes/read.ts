@@ -19,6 +19,7 @@ import {
   presentTransition,
   presentValueStream,
 } from '../presenters.js';
+import { errorResponses, responses } from '../schemas.js';
 
 export interface ReadDeps {
   readonly catalog: Catalog;
@@ -55,7 +56,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
     '/api/v1/value-streams',
     {
       config: viewer,
-      schema: { tags: ['catalog'], summary: 'Value streams and the health of their journeys' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Value streams and the health of their journeys',
+        response: { 200: responses.valueStreams, ...errorResponses() },
+      },
     },
     async () => {
       const health = queries.journeyHealth();
@@ -65,7 +70,14 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
 
   r.get(
     '/api/v1/journeys',
-    { config: viewer, schema: { tags: ['catalog'], summary: 'Journeys with health and revenue at risk' } },
+    {
+      config: viewer,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Journeys with health and revenue at risk',
+        response: { 200: responses.journeys, ...errorResponses() },
+      },
+    },
     async () => {
       const health = queries.journeyHealth();
       return {
@@ -84,6 +96,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         tags: ['catalog'],
         summary: 'A journey, its SLOs, and the services that explain its burn',
         params: name,
+        response: { 200: responses.journey, ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND') },
       },
     },
     async (request) => {
@@ -105,7 +118,11 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
     '/api/v1/services',
     {
       config: viewer,
-      schema: { tags: ['catalog'], summary: 'Services, their SLOs and the journeys they put at risk' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Services, their SLOs and the journeys they put at risk',
+        response: { 200: responses.services, ...errorResponses() },
+      },
     },
     async () => {
       const slos = [...catalog.SLO.values()];
@@ -129,6 +146,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         tags: ['catalog'],
         summary: 'A service, its SLO statuses and the journeys it puts at risk',
         params: name,
+        response: { 200: responses.service, ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND') },
       },
     },
     async (request) => {
@@ -156,6 +174,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
           service: z.string().optional(),
           health: z.enum(['healthy', 'degraded', 'at-risk', 'unknown']).optional(),
         }),
+        response: { 200: responses.slos, ...errorResponses('VALIDATION_FAILED') },
       },
     },
     async (request) => {
@@ -181,6 +200,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
         tags: ['slo'],
         summary: 'One SLO in detail: burns per window, alert tiers, revenue at risk',
         params: name,
+        response: { 200: responses.slo, ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND') },
       },
     },
     async (request) => {
@@ -206,6 +226,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
           to: time.optional(),
           resolution: z.enum(['m', 'h', 'd']).optional(),
         }),
+        response: { 200: responses.timeseries, ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND') },
       },
     },
     async (request) => {
@@ -257,7 +278,14 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
 
   r.get(
     '/api/v1/alerts',
-    { config: viewer, schema: { tags: ['alerts'], summary: 'Alerts firing now' } },
+    {
+      config: viewer,
+      schema: {
+        tags: ['alerts'],
+        summary: 'Alerts firing now',
+        response: { 200: responses.alerts, ...errorResponses() },
+      },
+    },
     async () => ({ alerts: queries.slos().flatMap(presentFiringAlerts) }),
   );
 
@@ -274,6 +302,7 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
           since: time.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
+        response: { 200: responses.alertHistory, ...errorResponses('VALIDATION_FAILED') },
       },
     },
     async (request) => {
@@ -290,7 +319,14 @@ export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
 
   r.post(
     '/api/v1/evaluate',
-    { config: { role: 'responder' }, schema: { tags: ['slo'], summary: 'Evaluate every SLO now' } },
+    {
+      config: { role: 'responder' },
+      schema: {
+        tags: ['slo'],
+        summary: 'Evaluate every SLO now',
+        response: { 200: responses.evaluate, ...errorResponses('FORBIDDEN') },
+      },
+    },
     async () => {
       const result = await deps.evaluate();
       return {

@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { startTestNines, type TestNines } from './support/nines.js';
+
+/*
+ * The server does not validate its answers (server.ts), so this test does: every
+ * answer given here is parsed with the zod schema its route documents for that
+ * status, and every documented route must have answered. The schemas are strict,
+ * so a field the OpenAPI document does not list fails as much as a missing one.
+ */
+
+interface Answer {
+  readonly route: string;
+  readonly status: number;
+  /** The route's response schemas by status; undefined for undocumented routes. */
+  readonly schemas: Record<number, z.ZodType> | undefined;
+  readonly body: string;
+}
+
+let nines: TestNines;
+const answers: Answer[] = [];
+const MINUTE = 60_000;
+
+beforeAll(async () => {
+  nines = await startTestNines();
+  nines.app.addHook('onSend', async (request, reply, payload) => {
+    answers.push({
+      route: `${request.method} ${request.routeOptions.url ?? request.url}`,
+      status: reply.statusCode,
+      schemas: request.routeOptions.schema?.response as Answer['schemas'],
+      body: String(payload),
+    });
+    return payload;
+  });
+  await nines.app.ready();
+});
+afterAll(async () => {
+  await nines.cleanup();
+});
+
+const at = (offsetMs = 0) => new Date(nines.clock.now + offsetMs).toISOString();
+
+async function get(url: string, headers: Record<string, string> = nines.auth.viewer) {
+  return nines.app.inject({ url, headers });
+}
+
+async function push(events: unknown, headers: Record<string, string> = {}, contentType = 'application/json') {
+  return nines.app.inject({
+    method: 'POST',
+    url: '/api/v1/sli/events',
+    headers: { ...nines.auth.responder, 'content-type': contentType, ...headers },
+    payload: typeof events === 'string' ? events : JSON.stringify(events),
+  });
+}
+
+async function readEverything() {
+  for (const url of [
+    '/api/v1/value-streams',
+    '/api/v1/journeys',
+    '/api/v1/journeys/pay',
+    '/api/v1/journeys/order',
+    '/api/v1/services',
+    '/api/v1/services/payment-gateway',
+    '/api/v1/services/order',
+    '/api/v1/slos',
+    '/api/v1/slos?health=at-risk',
+    '/api/v1/slos/payment-success',
+    '/api/v1/slos/checkout-minutes',
+    '/api/v1/slos/search-latency',
+    `/api/v1/slos/order-success/timeseries?from=${at(-3_600_000)}&resolution=m`,
+    '/api/v1/slos/checkout-minutes/timeseries?resolution=h',
+    '/api/v1/alerts',
+    '/api/v1/alerts/history',
+    '/api/v1/probes',
+    '/api/v1/probes/checkout',
+    '/api/v1/probes/search-shoes?limit=3',
+  ]) {
+    expect((await get(url)).statusCode, url).toBe(200);
+  }
+}
+
+describe('answers match the documented response schemas', () => {
+  it('on a quiet catalog, while pages and tickets fire, escalate and resolve, and without data', async () => {
+    await readEverything();
+
+    // Payments fail: a page fires; orders and searches go on.
+    expect(
+      (
+        await push([
+          { sli: 'payment-succeeded', timestamp: at(), good: 500, total: 1_000 },
+          { sli: 'order-placed', timestamp: at(), good: 995, total: 1_000 },
+          { sli: 'search-ok', timestamp: at(), good: 1_000, total: 1_000 },
+          { sli: 'search-fast', timestamp: at(), ok: true, latencyMs: 120 },
+        ])
+      ).statusCode,
+    ).toBe(202);
+    await nines.app.inject({ method: 'POST', url: '/api/v1/evaluate', headers: nines.auth.responder });
+    await readEverything();
+
+    // Later the failures slow down: the page resolves or changes tier, searches go quiet.
+    for (let i = 1; i <= 8; i++) {
+      nines.clock.set(nines.clock.now + 15 * MINUTE);
+      await push(
+        [
+          { sli: 'payment-succeeded', timestamp: at(), good: 995, total: 1_000 },
+          { sli: 'order-placed', timestamp: at(), good: 1_000, total: 1_000 },
+        ],
+        { 'idempotency-key': `batch-${i}` },
+      );
+      await nines.app.inject({ method: 'POST', url: '/api/v1/evaluate', headers: nines.auth.responder });
+    }
+    await readEverything();
+
+    const types = new Set(
+      (await get('/api/v1/alerts/history?limit=1000'))
+        .json()
+        .transitions.map((t: { type: string; kind: string }) => `${t.type} ${t.kind}`),
+    );
+    // Every kind of transition the history documents was answered at least once.
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        'fired page',
+        'fired no-data',
+        'updated page',
+        'resolved ticket',
+        'resolved no-data',
+      ]),
+    );
+  });
+
+  it('for a repeated batch, NDJSON, and the errors of every kind', async () => {
+    expect(
+      (
+        await push([{ sli: 'order-placed', timestamp: at(), ok: true }], { 'idempotency-key': 'batch-1' })
+      ).json(),
+    ).toEqual({ accepted: 0, duplicate: true, batchId: 'batch-1' });
+    expect(
+      (await push(`{"sli":"order-placed","timestamp":"${at()}","ok":true}\n`, {}, 'application/x-ndjson'))
+        .statusCode,
+    ).toBe(202);
+    // A probe run now (the demo shop is not running: it fails), then the probes with a last run.
+    const run = await nines.app.inject({
+      method: 'POST',
+      url: '/api/v1/probes/checkout/run',
+      headers: nines.auth.responder,
+    });
+    expect(run.statusCode).toBe(200);
+    expect(run.json()).toMatchObject({ ok: false, failedStep: 'add-to-basket' });
+    expect((await get('/api/v1/probes')).statusCode).toBe(200);
+    expect((await get('/api/v1/probes/checkout')).json().runs).toHaveLength(1);
+    const errors: [Promise<{ statusCode: number }>, number][] = [
+      [get('/api/v1/slos', {}), 401],
+      [get('/api/v1/slos/x', { authorization: 'Bearer nines_nope' }), 401],
+      [push([], nines.auth.viewer), 403],
+      [nines.app.inject({ method: 'POST', url: '/api/v1/evaluate', headers: nines.auth.viewer }), 403],
+      [push([{ sli: 'nope', timestamp: at(), good: 2, total: 1 }]), 400],
+      [push('text', {}, 'text/plain'), 415],
+      [push('x'.repeat(9 * 1024 * 1024)), 413],
+      [get('/api/v1/slos?health=bad'), 400],
+      [get(`/api/v1/slos/order-success/timeseries?from=${at()}&to=${at(-MINUTE)}`), 400],
+      [get('/api/v1/alerts/history?limit=0'), 400],
+      [get(`/api/v1/journeys/${'x'.repeat(300)}`), 400],
+      [get('/api/v1/journeys/nope'), 404],
+      [get('/api/v1/probes/nope'), 404],
+      [get('/api/v1/probes/checkout?limit=0'), 400],
+      [
+        nines.app.inject({ method: 'POST', url: '/api/v1/probes/checkout/run', headers: nines.auth.viewer }),
+        403,
+      ],
+      [get('/api/v1/services/nope'), 404],
+      [get('/api/v1/slos/nope'), 404],
+      [get('/api/v1/slos/nope/timeseries'), 404],
+    ];
+    for (const [answer, status] of errors) expect((await answer).statusCode).toBe(status);
+  });
+
+  it('every answer parses with its schema', () => {
+    const documented = answers.filter((a) => a.schemas !== undefined);
+    expect(documented.length).toBeGreaterThan(50);
+    const problems = documented.flatMap((a) => {
+      const schema = a.schemas?.[a.status];
+      if (!schema) return [`${a.route} ${a.status}: not documented`];
+      const parsed = schema.safeParse(JSON.parse(a.body));
+      return parsed.success
+        ? []
+        : parsed.error.issues.map((i) => `${a.route} ${a.status}: ${i.path.join('.')}: ${i.message}`);
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('every documented route answered with its success status, and the errors were seen', async () => {
+    const doc = (await get('/api/v1/openapi.json')).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const seen = new Set(answers.filter((a) => a.schemas).map((a) => `${a.route} ${a.status}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => {
+        const success = Object.keys(op.responses).find((s) => s.startsWith('2'));
+        return `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')} ${success}`;
+      }),
+    );
+    expect(documented.length).toBeGreaterThanOrEqual(12);
+    expect(documented.filter((d) => !seen.has(d))).toEqual([]);
+    expect(new Set(answers.filter((a) => a.schemas).map((a) => a.status))).toEqual(
+      new Set([200, 202, 400, 401, 403, 404, 413, 415]),
+    );
+  });
+});
