@@ -28,6 +28,20 @@ const errorDetail = z.strictObject({
  * errorBody('NOT_FOUND').parse({ error: { code: 'NOT_FOUND', message: "no SLO named 'x'" } });
  */
 export function errorBody<C extends ErrorCode>(code: C) {
+  const known = bodies.get(code);
+  if (known) return known as ReturnType<typeof buildErrorBody<C>>;
+  const body = buildErrorBody(code);
+  bodies.set(code, body);
+  // One named component per code in the OpenAPI document, referred to by every route.
+  z.globalRegistry.add(body, {
+    id: `Error${code.toLowerCase().replace(/(^|_)(\w)/g, (_m, _u, c: string) => c.toUpperCase())}`,
+  });
+  return body;
+}
+
+const bodies = new Map<ErrorCode, z.ZodType>();
+
+function buildErrorBody<C extends ErrorCode>(code: C) {
   return z
     .strictObject({
       error: z.strictObject({

@@ -300,6 +300,28 @@ export const ingestOutcome = z.strictObject({
 });
 export type IngestOutcomeBody = z.infer<typeof ingestOutcome>;
 
+/**
+ * Shapes that recur, named as components of the OpenAPI document (which refers
+ * to them instead of writing each out wherever it is used).
+ */
+const COMPONENTS: [z.ZodType, string][] = [
+  [window, 'Window'],
+  [alerts, 'AlertStates'],
+  [burnRates, 'BurnRates'],
+  [sloSummary, 'SloSummary'],
+  [windowBurn, 'WindowBurn'],
+  [revenue, 'RevenueAtRisk'],
+  [journeyHealthBody, 'JourneyHealth'],
+  [journey, 'Journey'],
+  [burningService, 'BurningService'],
+  [service, 'Service'],
+  [valueStream, 'ValueStream'],
+  [transition, 'AlertTransition'],
+  [firingAlert, 'FiringAlert'],
+];
+for (const [schema, id] of COMPONENTS)
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+
 /** The 200 (202 for events) answer of each documented route. */
 export const responses = {
   valueStreams: z.strictObject({ valueStreams: z.array(valueStream) }).describe('Value streams'),

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '../catalog/model.js';
 import type { TokenRepository } from '../store/tokens.js';
 import { installAuth } from './auth.js';
@@ -61,6 +61,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       security: [{ token: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (doc) => withoutUnusedInputs(jsonSchemaTransformObject(doc)),
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -89,4 +90,28 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (deps.events) registerEventRoutes(app, deps.events);
   for (const register of deps.routes ?? []) register(app);
   return app;
+}
+
+/**
+ * The zod transform writes every named schema twice, as output and as `…Input`;
+ * answers only use the output ones, so unreferenced `…Input` copies are left out.
+ */
+function withoutUnusedInputs<T>(doc: T): T {
+  const components = (doc as { components?: { schemas?: Record<string, unknown> } }).components;
+  const schemas = components?.schemas;
+  if (!schemas) return doc;
+  const paths = JSON.stringify((doc as { paths?: unknown }).paths ?? {});
+  // Removing one copy can leave the copies it referred to unused: repeat until none goes.
+  for (let removed = true; removed; ) {
+    removed = false;
+    const nested = JSON.stringify(schemas);
+    for (const id of Object.keys(schemas)) {
+      const ref = `"#/components/schemas/${id}"`;
+      if (id.endsWith('Input') && !paths.includes(ref) && nested.split(ref).length <= 1) {
+        delete schemas[id];
+        removed = true;
+      }
+    }
+  }
+  return doc;
 }

@@ -77,6 +77,16 @@ const probeBody = z.strictObject({
 
 const probeDetail = probeBody.extend({ runs: z.array(runBody).describe('newest first') });
 
+// Named components of the OpenAPI document.
+for (const [schema, id] of [
+  [stepBody, 'ProbeStepResult'],
+  [runBody, 'ProbeRun'],
+  [checkBody, 'ProbeCheck'],
+  [probeBody, 'Probe'],
+] as const) {
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+}
+
 type RunBody = z.infer<typeof runBody>;
 
 const name = z.object({ name: z.string().min(1).max(253) });
