@@ -121,3 +121,43 @@ describe('the engine tick', () => {
     expect(transitions).toBeGreaterThan(4);
   });
 });
+
+describe('no data for SLIs a probe feeds', () => {
+  it('waits for two missed runs of a slow probe before calling an SLI silent', () => {
+    const { catalog, diagnostics } = loadCatalog([
+      {
+        path: 'c.yaml',
+        text: `apiVersion: nines/v1
+kind: Team
+metadata: {name: t}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: pay}
+spec: {owner: t}
+---
+apiVersion: nines/v1
+kind: Probe
+metadata: {name: slow}
+spec: {service: pay, interval: 15m, timeout: 30s, tcp: {host: 127.0.0.1, port: 5432}}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: db-reachable}
+spec: {service: pay, indicator: {source: {type: probe, probe: slow}, ratio: {}}, objectives: [{target: 99}], window: 7d}
+`,
+      },
+    ]);
+    expect(diagnostics).toEqual([]);
+    const start = Date.UTC(2026, 10, 22, 12, 0);
+    const engine = new Engine(catalog, { noDataMs: 10 * MINUTE, minEvents: 10 });
+    engine.start({ minuteRows: [], hourRows: [], alertStates: new Map() }, start);
+    engine.ingest([{ sli: 'db-reachable-sli', minuteMs: start, good: 1, total: 1 }], start);
+    engine.tick(start + 14 * MINUTE);
+    expect(engine.view('db-reachable')?.status.noData).toBe(false);
+    engine.tick(start + 30 * MINUTE);
+    expect(engine.view('db-reachable')?.status.noData).toBe(false);
+    engine.tick(start + 32 * MINUTE);
+    expect(engine.view('db-reachable')?.status.noData).toBe(true);
+  });
+});

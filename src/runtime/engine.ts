@@ -74,6 +74,8 @@ interface SeriesGroup {
   readonly timeslices: boolean;
   /** Whether anything feeds this SLI yet: pushed events and probes do; Prometheus comes later. */
   readonly fed: boolean;
+  /** How long without events before "no data": at least two runs of the probe that feeds the SLI. */
+  readonly noDataMs: number;
   hourSpan: number;
   series?: EventSeries;
 }
@@ -109,6 +111,7 @@ export class Engine {
           members: [],
           timeslices: slo.budgetingMethod === 'timeslices',
           fed: isFed(catalog, slo.sli),
+          noDataMs: noDataWindow(catalog, slo.sli, options.noDataMs),
           hourSpan: 0,
         };
         this.groups.set(key, group);
@@ -211,7 +214,7 @@ export class Engine {
       // window must hold a slice start, and one bad slice already sums many events.
       const sliceMs = group.timeslices ? (group.slos[0]?.objectives[0]?.timesliceWindowMs ?? 0) : 0;
       // Every SLO of a group reads the same burn windows: summed once per group.
-      const windows = windowCounts(series, nowMs, this.options.noDataMs + sliceMs);
+      const windows = windowCounts(series, nowMs, group.noDataMs + sliceMs);
       let lastStart = Number.NaN;
       let lastPeriod: Counts = { good: 0, total: 0 };
       for (const m of group.members) {
@@ -365,4 +368,14 @@ function groupBySli(rows: readonly BucketRow[]): Map<string, BucketRow[]> {
 function isFed(catalog: Catalog, sliName: string): boolean {
   const source = catalog.SLI.get(sliName)?.indicator.source;
   return source?.type === 'events' || (source?.type === 'probe' && catalog.Probe.has(source.probe));
+}
+
+/**
+ * A probe that runs every 15 minutes leaves most 10-minute windows empty without
+ * anything being wrong: its SLIs wait for two missed runs before "no data".
+ */
+function noDataWindow(catalog: Catalog, sliName: string, base: number): number {
+  const source = catalog.SLI.get(sliName)?.indicator.source;
+  const probe = source?.type === 'probe' ? catalog.Probe.get(source.probe) : undefined;
+  return probe ? Math.max(base, 2 * probe.intervalMs + probe.timeoutMs) : base;
 }
