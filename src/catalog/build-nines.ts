@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkAlertTiers } from './alert-tiers.js';
 import { buildProbe } from './build-probe.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
@@ -287,6 +288,7 @@ function buildSlo(meta: Meta, s: z.infer<typeof sloSpec>, doc: SourceDocument): 
     }
   }
   const alerting = s.alerting && buildAlerting(s.alerting, doc, diagnostics);
+  if (window) checkAlertTiers(window, alerting, doc, diagnostics);
   if (window && sliName !== undefined) {
     declared.unshift({
       entity: {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkAlertTiers } from './alert-tiers.js';
 import { buildAlerting, checkRollingWindow, checkTimesliceWindow, START_TIME } from './build-nines.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
@@ -595,6 +596,9 @@ class Builder {
     });
 
     const window = this.window(s.timeWindow, at);
+    const alerting = this.alerting(metadata);
+    if (window)
+      checkAlertTiers(window, alerting.alerting, this.doc, this.diagnostics, ['spec', 'timeWindow']);
     if (window && sli !== undefined && method !== undefined && objectives.length === s.objectives.length) {
       this.declared.unshift({
         entity: {
@@ -607,7 +611,7 @@ class Builder {
           budgetingMethod: method,
           ...this.sla(metadata),
           alertPolicies: policies,
-          ...this.alerting(metadata),
+          ...alerting,
         },
         doc: this.doc,
         namePath: ['metadata', 'name'],

@@ -325,7 +325,10 @@ spec:
   )
   .join('')}`;
     const original = loadCatalog([{ path: 'c.yaml', text: catalogText }]);
-    expect(original.diagnostics.map(formatDiagnostic)).toEqual([]);
+    // Calendar weeks draw a warning about their alert tiers, in both formats alike.
+    const errors = (r: typeof original) =>
+      r.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    expect(errors(original)).toEqual([]);
     const ninesOnly = parseAllDocuments(catalogText)
       .filter((d) => ['Team', 'Service', 'Probe'].includes(String(d.get('kind'))))
       .map((d) => d.toString())
@@ -334,7 +337,7 @@ spec:
       { path: 'n.yaml', text: ninesOnly },
       { path: 'o.yaml', text: exportText(original.catalog) },
     ]);
-    expect(reimported.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(errors(reimported)).toEqual([]);
     expect(entities(reimported.catalog)).toEqual(entities(original.catalog));
   });
 

@@ -658,6 +658,41 @@ spec:
     ],
   },
   {
+    name: 'a 7-day window warns that its ticket tiers would fire under budget pace',
+    text: `apiVersion: nines/v1
+kind: SLO
+metadata:
+  name: s2
+spec:
+  journey: buy
+  sli: ok
+  objectives:
+    - target: 99
+  window: 7d
+`,
+    expected: [
+      'case.yaml:10:11 warning: spec.window: with a 7d window the default ticket-1d and ticket-3d tiers would fire at burn rates 0.7 and 0.23: below 1, while the budget would still last the window; set their factor under alerting.tiers, disable them under alerting.disabled, or use a window of 28d or more',
+    ],
+  },
+  {
+    name: 'a 7-day window with its ticket tiers set draws no warning',
+    text: `apiVersion: nines/v1
+kind: SLO
+metadata:
+  name: s2
+spec:
+  journey: buy
+  sli: ok
+  objectives:
+    - target: 99
+  window: 7d
+  alerting:
+    tiers: [{id: ticket-1d, factor: 1.4}]
+    disabled: [ticket-3d]
+`,
+    expected: [],
+  },
+  {
     name: 'a calendar window needs a time zone',
     text: `apiVersion: nines/v1
 kind: SLO

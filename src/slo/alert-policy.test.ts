@@ -3,7 +3,7 @@ import { NinesError } from '../errors.js';
 import type { AlertTier } from './alert-policy.js';
 import { defaultTiers, evaluateAlertPolicy, resolveTiers } from './alert-policy.js';
 import { buildStatus } from './status.test-support.js';
-import { DAY } from './types.js';
+import { DAY, HOUR } from './types.js';
 
 const TIERS_30D = defaultTiers(30 * DAY);
 const OPTIONS = { minEvents: 100 };
@@ -51,6 +51,11 @@ describe('resolving tiers', () => {
       'ticket-1d',
       'ticket-3d',
     ]);
+  });
+
+  it('leaves out tiers whose long window is longer than the period', () => {
+    expect(resolveTiers(DAY).map((t) => t.id)).toEqual(['page-1h', 'page-6h', 'ticket-1d']);
+    expect(resolveTiers(6 * HOUR).map((t) => t.id)).toEqual(['page-1h', 'page-6h']);
   });
 
   it('derives the budget share from an overridden factor and the factor from an overridden share', () => {

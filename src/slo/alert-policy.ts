@@ -103,18 +103,22 @@ export function resolveTiers(periodMs: number, override: AlertPolicyOverride = {
   if (problems.length > 0)
     throw new NinesError('VALIDATION_FAILED', 'invalid alert tier overrides', problems);
   const disabled = new Set(override.disabled ?? []);
-  return defaultTiers(periodMs)
-    .filter((t) => !disabled.has(t.severity) && !disabled.has(t.id))
-    .map((t) => {
-      const o = byId.get(t.id);
-      if (o?.factor !== undefined) {
-        return { ...t, factor: o.factor, budgetPercent: (o.factor * WINDOW_HOURS[t.long] * 100) / hours };
-      }
-      if (o?.budgetPercent !== undefined) {
-        return { ...t, budgetPercent: o.budgetPercent, factor: factorOf(o.budgetPercent, hours, t.long) };
-      }
-      return t;
-    });
+  return (
+    defaultTiers(periodMs)
+      .filter((t) => !disabled.has(t.severity) && !disabled.has(t.id))
+      // A long window longer than the period would judge the budget on data from before it.
+      .filter((t) => WINDOW_HOURS[t.long] <= hours)
+      .map((t) => {
+        const o = byId.get(t.id);
+        if (o?.factor !== undefined) {
+          return { ...t, factor: o.factor, budgetPercent: (o.factor * WINDOW_HOURS[t.long] * 100) / hours };
+        }
+        if (o?.budgetPercent !== undefined) {
+          return { ...t, budgetPercent: o.budgetPercent, factor: factorOf(o.budgetPercent, hours, t.long) };
+        }
+        return t;
+      })
+  );
 }
 
 function overrideProblem(o: TierOverride, duplicate: boolean): string | undefined {
