@@ -6,6 +6,7 @@ import type { AlertState, AlertTransition } from '../slo/alert-state.js';
 import type { BurningService, JourneyExposure, JourneyHealth } from '../slo/impact.js';
 import type { RevenueAtRisk } from '../slo/revenue.js';
 import type { IngestOutcome } from '../sources/events/writer.js';
+import type { SourceStatus } from '../sources/prometheus/source.js';
 import type {
   BurningServiceBody,
   FiringAlertBody,
@@ -78,6 +79,17 @@ export function presentSloSummary(view: SloView, queries: Queries): SloSummaryBo
     noData: status.noData,
     health: queries.sloHealth(view).level,
     alerts: presentAlert(view.alert),
+    dataSource: presentSource(queries.sourceStatus(slo.sli)),
+  };
+}
+
+function presentSource(s: SourceStatus | undefined): SloSummaryBody['dataSource'] {
+  if (!s) return null;
+  return {
+    state: s.state,
+    message: s.message ?? null,
+    since: iso(s.since),
+    readTo: s.readTo === undefined ? null : iso(s.readTo),
   };
 }
 

@@ -85,6 +85,17 @@ export const sloSummary = z.strictObject({
   noData: z.boolean(),
   health: healthLevel,
   alerts,
+  dataSource: z
+    .strictObject({
+      state: z.enum(['ok', 'failing', 'pending']),
+      message: z.string().nullable().describe('what fails, or a warning such as an empty result'),
+      since: timestamp,
+      readTo: timestamp.nullable().describe('how far the SLI has been read'),
+    })
+    .nullable()
+    .describe(
+      'for an SLI nines reads from Prometheus: how reading goes (a failing query is not an outage); null otherwise',
+    ),
 });
 export type SloSummaryBody = z.infer<typeof sloSummary>;
 

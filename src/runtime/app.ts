@@ -7,9 +7,11 @@ import { buildServer } from '../http/server.js';
 import { MAX_FUTURE_MS } from '../slo/series.js';
 import { EventSlis } from '../sources/events/parse.js';
 import { EventWriter } from '../sources/events/writer.js';
+import { PrometheusSource } from '../sources/prometheus/source.js';
 import { AlertRepository } from '../store/alerts.js';
 import { BatchRepository } from '../store/batches.js';
 import { BucketRepository } from '../store/buckets.js';
+import { CursorRepository } from '../store/cursors.js';
 import { openStore, type Store } from '../store/db.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
@@ -25,6 +27,8 @@ export interface Nines {
   readonly writer: EventWriter;
   readonly metrics: Metrics;
   readonly probes: ProbeService;
+  /** SLIs read from Prometheus; `poll()` reads what has settled. */
+  readonly prometheus: PrometheusSource;
   /** Runs one evaluation now and stores what changed. */
   evaluate(): Promise<TickResult>;
   /** Stops ticking, stops accepting requests, drains committed work, closes the store. */
@@ -64,6 +68,7 @@ export async function createNines(
   const engine = new Engine(catalog, {
     noDataMs: config.noDataMinutes * 60_000,
     minEvents: options.minEvents ?? 10,
+    pending: (sli) => prometheus.status(sli)?.state === 'pending',
   });
   const started = clock();
   const needs = engine.historyNeeds(started);
@@ -97,6 +102,13 @@ export async function createNines(
     concurrency: config.probeConcurrency,
     keepRuns: config.probeHistory,
     log: (msg, err) => app.log.error({ err }, msg),
+  });
+  const prometheus = new PrometheusSource({
+    catalog,
+    submit: (batch) => writer.submit(batch),
+    cursors: () => new CursorRepository(store.db).all('prometheus/'),
+    clock,
+    log: (msg, err) => app.log.warn({ err }, msg),
   });
   let ready = false;
 
@@ -145,7 +157,16 @@ export async function createNines(
       limits: { maxAgeMs: config.maxEventAgeHours * 3_600_000, maxFutureMs: MAX_FUTURE_MS },
     },
     routes: [
-      (a) => registerReadRoutes(a, { catalog, engine, buckets, alerts, clock, evaluate }),
+      (a) =>
+        registerReadRoutes(a, {
+          catalog,
+          engine,
+          buckets,
+          alerts,
+          clock,
+          evaluate,
+          sourceStatus: (sli) => prometheus.status(sli),
+        }),
       (a) =>
         registerProbeRoutes(a, {
           catalog,
@@ -176,6 +197,7 @@ export async function createNines(
       }, 3_600_000),
     );
     probes.start();
+    await prometheus.start(config.evaluationInterval * 1000);
   }
   for (const t of timers) t.unref();
   await evaluate();
@@ -188,11 +210,13 @@ export async function createNines(
     writer,
     metrics,
     probes,
+    prometheus,
     evaluate,
     async close() {
       ready = false;
       for (const t of timers) clearInterval(t);
       await probes.close();
+      await prometheus.close();
       await app.close();
       await writer.close();
       await ticking;

@@ -66,7 +66,7 @@ function random(seed: number): () => number {
 describe('the engine tick', () => {
   it('gives every SLO the status, alert evaluation and alert state a direct evaluation gives', () => {
     const { catalog, diagnostics } = loadCatalog([{ path: 'c.yaml', text: CATALOG }]);
-    expect(diagnostics).toEqual([]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const options = { noDataMs: 10 * MINUTE, minEvents: 10 };
     const start = Date.UTC(2026, 9, 31, 20, 0); // a month boundary in Berlin falls inside the run
     const engine = new Engine(catalog, options);
@@ -148,7 +148,7 @@ spec: {service: pay, indicator: {source: {type: probe, probe: slow}, ratio: {}},
 `,
       },
     ]);
-    expect(diagnostics).toEqual([]);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const start = Date.UTC(2026, 10, 22, 12, 0);
     const engine = new Engine(catalog, { noDataMs: 10 * MINUTE, minEvents: 10 });
     engine.start({ minuteRows: [], hourRows: [], alertStates: new Map() }, start);

@@ -26,6 +26,11 @@ export interface EngineOptions {
   readonly noDataMs: number;
   /** Fewest events a long alert window needs before its tier may page (low-traffic guard). */
   readonly minEvents: number;
+  /**
+   * True while a pulled SLI has not been read yet (Prometheus at start-up): its
+   * empty series says nothing yet, so it raises no alert until the first read.
+   */
+  readonly pending?: (sli: string) => boolean;
 }
 
 /** An SLO as last evaluated. The alert evaluation is computed on first read when the tick could skip it. */
@@ -72,7 +77,7 @@ interface SeriesGroup {
   readonly slos: Slo[];
   readonly members: Member[];
   readonly timeslices: boolean;
-  /** Whether anything feeds this SLI yet: pushed events and probes do; Prometheus comes later. */
+  /** Whether anything feeds this SLI: pushed events, probes and Prometheus do; foreign sources do not. */
   readonly fed: boolean;
   /** How long without events before "no data": at least two runs of the probe that feeds the SLI. */
   readonly noDataMs: number;
@@ -232,7 +237,11 @@ export class Engine {
         // on it keeps the no-data alert meaningful; the status still shows the silence.
         // A quiet SLO (nothing fires or was firing, no burn reaches a factor) cannot
         // change its alert state: its evaluation waits until someone reads it.
-        if (!group.fed || (previous && quiet(windows, m.objective, previous, tiers.minFactor))) {
+        if (
+          !group.fed ||
+          this.options.pending?.(group.sli) ||
+          (previous && quiet(windows, m.objective, previous, tiers.minFactor))
+        ) {
           m.view = new LazyView(m, snapshot, tiers.tiers, previous, minEvents);
           continue;
         }
@@ -364,10 +373,14 @@ function groupBySli(rows: readonly BucketRow[]): Map<string, BucketRow[]> {
   return out;
 }
 
-/** Pushed events feed an SLI, and so does a probe the catalog declares. */
+/** Pushed events feed an SLI, and so do a probe the catalog declares and Prometheus. */
 function isFed(catalog: Catalog, sliName: string): boolean {
   const source = catalog.SLI.get(sliName)?.indicator.source;
-  return source?.type === 'events' || (source?.type === 'probe' && catalog.Probe.has(source.probe));
+  return (
+    source?.type === 'events' ||
+    source?.type === 'prometheus' ||
+    (source?.type === 'probe' && catalog.Probe.has(source.probe))
+  );
 }
 
 /**

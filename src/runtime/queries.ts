@@ -11,6 +11,7 @@ import {
   sloHealth,
 } from '../slo/impact.js';
 import { type RevenueAtRisk, revenueAtRisk } from '../slo/revenue.js';
+import type { SourceStatus } from '../sources/prometheus/source.js';
 import type { Engine, SloView } from './engine.js';
 
 /**
@@ -25,6 +26,8 @@ export class Queries {
   constructor(
     readonly catalog: Catalog,
     private readonly engine: Engine,
+    /** How reading an SLI from its source goes, for SLIs nines pulls (Prometheus). */
+    readonly sourceStatus: (sli: string) => SourceStatus | undefined = () => undefined,
   ) {
     for (const slo of catalog.SLO.values()) {
       if (slo.journey !== undefined) push(this.byJourney, slo.journey, slo);

@@ -79,6 +79,15 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004-source-cursors': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('source_cursors')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('read_to', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

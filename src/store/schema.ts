@@ -41,6 +41,11 @@ export interface Database {
     /** JSON of the ProbeRunResult (sources/probes/run.ts), already redacted. */
     result: string;
   };
+  /** How far a pulling source (a Prometheus SLI) has been read; moved in the transaction that stores what was read. */
+  source_cursors: {
+    key: string;
+    read_to: number;
+  };
   alert_history: {
     id: string;
     slo: string;

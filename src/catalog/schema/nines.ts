@@ -10,7 +10,7 @@ import {
   url,
   windowDuration,
 } from './common.js';
-import { probeSpec } from './probe.js';
+import { probeDuration, probeSpec } from './probe.js';
 
 /** Shorthand: a string stands for `{ <key>: string }`. */
 function shorthand<T extends z.ZodType>(key: string, schema: T) {
@@ -94,7 +94,8 @@ export const dataSourceSpec = z.strictObject({
   description: description.optional(),
   url,
   headers: z.record(z.string(), z.string()).optional(),
-  timeout: windowDuration.optional(),
+  /** Per query: `10s`, `1m`. */
+  timeout: probeDuration.optional(),
 });
 
 export const sliSource = z.strictObject({

@@ -7,6 +7,7 @@ import type { Engine, TickResult } from '../../runtime/engine.js';
 import { MINUTE_RETENTION_MS } from '../../runtime/maintenance.js';
 import { Queries } from '../../runtime/queries.js';
 import { budgetOf, objectiveOf } from '../../slo/evaluate.js';
+import type { SourceStatus } from '../../sources/prometheus/source.js';
 import type { AlertRepository } from '../../store/alerts.js';
 import { type BucketRepository, RESOLUTION_MS, type Resolution } from '../../store/buckets.js';
 import {
@@ -28,6 +29,7 @@ export interface ReadDeps {
   readonly alerts: AlertRepository;
   readonly clock: () => number;
   readonly evaluate: () => Promise<TickResult>;
+  readonly sourceStatus?: (sli: string) => SourceStatus | undefined;
 }
 
 const name = z.object({ name: z.string().min(1).max(253) });
@@ -48,7 +50,7 @@ function notFound(kind: string, n: string): never {
 export function registerReadRoutes(app: FastifyInstance, deps: ReadDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { catalog } = deps;
-  const queries = new Queries(catalog, deps.engine);
+  const queries = new Queries(catalog, deps.engine, deps.sourceStatus);
   const viewer = { role: 'viewer' as const };
   const streams = [...catalog.ValueStream.values()];
 

@@ -1,5 +1,6 @@
 import { BatchRepository } from '../../store/batches.js';
 import { BucketRepository, type BucketRow, RESOLUTION_MS } from '../../store/buckets.js';
+import { CursorRepository } from '../../store/cursors.js';
 import type { Store } from '../../store/db.js';
 import { aggregateByMinute, type MinuteCounts } from './aggregate.js';
 import type { SliEvent } from './parse.js';
@@ -8,6 +9,8 @@ export interface IngestBatch {
   readonly batchId?: string | undefined;
   readonly events: readonly SliEvent[];
   readonly receivedAt: number;
+  /** For a pulling source: how far it has now read, stored in the same transaction as the events. */
+  readonly cursor?: { readonly key: string; readonly readTo: number };
 }
 
 export interface IngestOutcome {
@@ -44,6 +47,7 @@ export class EventWriter {
   readonly stats: WriterStats = { commits: 0, batches: 0, events: 0 };
   private readonly buckets: BucketRepository;
   private readonly batches: BatchRepository;
+  private readonly cursors: CursorRepository;
 
   constructor(
     private readonly store: Store,
@@ -52,6 +56,7 @@ export class EventWriter {
   ) {
     this.buckets = new BucketRepository(store.db);
     this.batches = new BatchRepository(store.db);
+    this.cursors = new CursorRepository(store.db);
   }
 
   submit(batch: IngestBatch): Promise<IngestOutcome> {
@@ -111,6 +116,7 @@ export class EventWriter {
         });
         const minutes = [...counts.values()];
         await this.buckets.add(bucketRows(minutes), trx);
+        for (const p of group) if (p.batch.cursor) await this.cursors.move(p.batch.cursor, trx);
         return [result, minutes] as const;
       });
     } catch (err) {

@@ -1,0 +1,277 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../src/catalog/load.js';
+import type { Catalog } from '../src/catalog/model.js';
+import { startTestNines, type TestNines } from './support/nines.js';
+import { startPrometheus, type TestPrometheus } from './support/prometheus.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const now = Date.now();
+/** History: 8 hours of a shop's requests, minute by minute, ending 5 minutes ago. */
+const end = Math.floor((now - 5 * MINUTE) / MINUTE) * MINUTE;
+const start = end - 8 * HOUR;
+
+/** Requests and failures per minute: steady traffic, 0.5% errors, and a 20-minute outage at 30% errors. */
+function minuteCounts(m: number): { total: number; bad: number } {
+  const total = 600 + ((m / MINUTE) % 7) * 30;
+  const inOutage = m >= end - 100 * MINUTE && m < end - 80 * MINUTE;
+  return { total, bad: Math.round(total * (inOutage ? 0.3 : 0.005)) };
+}
+
+/** The counters as OpenMetrics samples every 15 s, rising evenly within each minute. */
+function history(): string {
+  const lines = ['# TYPE shop_requests counter'];
+  const ok: string[] = [];
+  const failed: string[] = [];
+  // A latency histogram over the last two hours: 90% of requests within 0.5 s.
+  const buckets: Record<string, string[]> = { '0.25': [], '0.5': [], '1': [], '+Inf': [] };
+  const share: Record<string, number> = { '0.25': 0.6, '0.5': 0.9, '1': 0.99, '+Inf': 1 };
+  const counts: string[] = [];
+  let seen = 0;
+  let good = 0;
+  let bad = 0;
+  for (let m = start; m < end; m += MINUTE) {
+    const c = minuteCounts(m);
+    for (let q = 0; q < 4; q++) {
+      ok.push(
+        `shop_requests_total{code="200"} ${(good + ((c.total - c.bad) * q) / 4).toFixed(2)} ${(m + q * 15_000) / 1000}`,
+      );
+      failed.push(
+        `shop_requests_total{code="500"} ${(bad + (c.bad * q) / 4).toFixed(2)} ${(m + q * 15_000) / 1000}`,
+      );
+    }
+    if (m >= end - 2 * HOUR) {
+      for (let q = 0; q < 4; q++) {
+        for (const le of Object.keys(buckets)) {
+          const v = ((seen + (c.total * q) / 4) * (share[le] ?? 1)).toFixed(2);
+          buckets[le]?.push(`shop_latency_seconds_bucket{le="${le}"} ${v} ${(m + q * 15_000) / 1000}`);
+        }
+        counts.push(
+          `shop_latency_seconds_count ${(seen + (c.total * q) / 4).toFixed(2)} ${(m + q * 15_000) / 1000}`,
+        );
+      }
+      seen += c.total;
+    }
+    good += c.total - c.bad;
+    bad += c.bad;
+  }
+  const histogram = ['# TYPE shop_latency_seconds histogram', ...Object.values(buckets).flat(), ...counts];
+  return `${[...lines, ...ok, ...failed, ...histogram].join('\n')}\n# EOF\n`;
+}
+
+let prometheus: TestPrometheus;
+let exporter: Server;
+
+beforeAll(async () => {
+  // A live exporter too, so Prometheus scrapes something real while nines reads the past.
+  exporter = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end('# TYPE shop_live_requests_total counter\nshop_live_requests_total 42\n');
+  });
+  exporter.listen(0, '127.0.0.1');
+  await once(exporter, 'listening');
+  prometheus = await startPrometheus({
+    targets: [`127.0.0.1:${(exporter.address() as AddressInfo).port}`],
+    history: history(),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  exporter?.close();
+});
+
+function catalog(promUrl: string, extra = ''): Catalog {
+  const { catalog: c, diagnostics } = loadCatalog([
+    {
+      path: 'c.yaml',
+      text: `apiVersion: nines/v1
+kind: Team
+metadata: {name: shop}
+---
+apiVersion: nines/v1
+kind: Service
+metadata: {name: checkout}
+spec: {owner: shop}
+---
+apiVersion: nines/v1
+kind: DataSource
+metadata: {name: prom}
+spec: {type: prometheus, url: "${promUrl}", timeout: 1m}
+---
+apiVersion: nines/v1
+kind: SLI
+metadata: {name: from-prometheus}
+spec:
+  source: {type: prometheus, dataSource: prom}
+  ratio:
+    bad: sum(rate(shop_requests_total{code=~"5.."}[{{window}}]))
+    total: sum(rate(shop_requests_total[{{window}}]))
+---
+apiVersion: nines/v1
+kind: SLI
+metadata: {name: pushed}
+spec: {ratio: {}}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: via-promql}
+spec: {service: checkout, sli: from-prometheus, objectives: [{target: 99}], window: 28d}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: via-events}
+spec: {service: checkout, sli: pushed, objectives: [{target: 99}], window: 28d}
+${extra}`,
+    },
+  ]);
+  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return c;
+}
+
+describe('SLIs from Prometheus', () => {
+  let nines: TestNines;
+  afterAll(async () => {
+    await nines?.cleanup();
+  });
+
+  it('give the same budgets and burn rates as the same traffic pushed as events', async () => {
+    nines = await startTestNines({ catalog: catalog(prometheus.url), now });
+    // The same minutes, pushed as counts.
+    const events = [];
+    for (let m = start; m < end; m += MINUTE) {
+      const c = minuteCounts(m);
+      events.push({ sli: 'pushed', timestamp: m, good: c.total - c.bad, total: c.total });
+    }
+    const pushed = await nines.app.inject({
+      method: 'POST',
+      url: '/api/v1/sli/events',
+      headers: { ...nines.auth.responder, 'content-type': 'application/json' },
+      payload: JSON.stringify(events),
+    });
+    expect(pushed.statusCode, pushed.body).toBe(202);
+    await nines.prometheus.poll();
+    expect(nines.prometheus.status('from-prometheus')).toMatchObject({ state: 'ok' });
+    await nines.evaluate();
+    const get = async (slo: string) =>
+      (await nines.app.inject({ url: `/api/v1/slos/${slo}`, headers: nines.auth.viewer })).json();
+    const viaProm = await get('via-promql');
+    const viaEvents = await get('via-events');
+    // Rates are estimates at the edges of the history; inside, they agree closely.
+    expect(viaProm.total).toBeGreaterThan(viaEvents.total * 0.97);
+    expect(viaProm.total).toBeLessThan(viaEvents.total * 1.01);
+    const errorRatio = (s: { good: number; total: number }) => 1 - s.good / s.total;
+    expect(Math.abs(errorRatio(viaProm) - errorRatio(viaEvents))).toBeLessThan(0.0005);
+    expect(viaProm.budget.remainingRatio).toBeCloseTo(viaEvents.budget.remainingRatio, 1);
+    for (const w of ['2h', '6h', '1d']) {
+      expect(viaProm.burnRates[w], w).toBeGreaterThan(viaEvents.burnRates[w] * 0.95);
+      expect(viaProm.burnRates[w], w).toBeLessThan(viaEvents.burnRates[w] * 1.05);
+    }
+    expect(viaProm.dataSource).toMatchObject({ state: 'ok', message: null });
+    expect(viaEvents.dataSource).toBeNull();
+
+    // Reading again changes nothing: every minute is counted once.
+    await nines.prometheus.poll();
+    await nines.evaluate();
+    expect((await get('via-promql')).total).toBe(viaProm.total);
+  }, 60_000);
+
+  it('show a failing query, an unreachable Prometheus and a missing bucket on the SLO, never as an outage', async () => {
+    await nines?.cleanup();
+    const extra = `---
+apiVersion: nines/v1
+kind: DataSource
+metadata: {name: gone}
+spec: {type: prometheus, url: "http://127.0.0.1:9", timeout: 5s}
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: unreachable}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: gone}
+    ratio: {bad: "sum(rate(x[{{window}}]))", total: "sum(rate(y[{{window}}]))"}
+  objectives: [{target: 99}]
+  window: 28d
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: bad-query}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    ratio: {bad: "sum(rate(x[{{window}}])", total: "sum(rate(y[{{window}}]))"}
+  objectives: [{target: 99}]
+  window: 28d
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: no-bucket}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    latency: {threshold: 800ms, histogram: shop_requests}
+  objectives: [{target: 99}]
+  window: 28d
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: between-buckets}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    latency: {threshold: 800ms, histogram: shop_latency_seconds}
+  objectives: [{target: 99}]
+  window: 28d
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: fast}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    latency: {threshold: 500ms, histogram: shop_latency_seconds}
+  objectives: [{target: 90}]
+  window: 28d
+`;
+    nines = await startTestNines({ catalog: catalog(prometheus.url, extra), now });
+    await nines.prometheus.poll();
+    await nines.evaluate();
+    const get = async (slo: string) =>
+      (await nines.app.inject({ url: `/api/v1/slos/${slo}`, headers: nines.auth.viewer })).json();
+    const unreachable = await get('unreachable');
+    expect(unreachable.dataSource).toMatchObject({
+      state: 'failing',
+      message: 'cannot reach http://127.0.0.1:9: ECONNREFUSED',
+      readTo: null,
+    });
+    // No data is not an outage: the budget is whole and no burn alert fires.
+    expect(unreachable).toMatchObject({
+      total: 0,
+      budget: { remainingRatio: 1 },
+      health: expect.any(String),
+    });
+    expect(unreachable.alerts.page.status).toBe('resolved');
+    const badQuery = await get('bad-query');
+    expect(badQuery.dataSource.state).toBe('failing');
+    expect(badQuery.dataSource.message).toMatch(/answered 400: bad_data: .*parse error/);
+    const noBucket = await get('no-bucket');
+    expect(noBucket.dataSource.message).toBe('no series of shop_requests_bucket in Prometheus');
+    const between = await get('between-buckets');
+    expect(between.dataSource.message).toBe(
+      'histogram shop_latency_seconds has no bucket at 0.8 s; its buckets are 0.25, 0.5, 1 s: set the threshold to one of them',
+    );
+    // On a bucket bound, the SLI is the share of requests within it: 90%.
+    const fast = await get('fast');
+    expect(fast.dataSource).toMatchObject({ state: 'ok' });
+    expect(fast.good / fast.total).toBeCloseTo(0.9, 2);
+  }, 60_000);
+});
