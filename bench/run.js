@@ -5,6 +5,7 @@
  *   engine   one evaluation tick over 10,000 SLOs, memory per SLO
  *   api      GET /api/v1/slos p50/p99 under 16 concurrent clients vs the bare server
  *   probes   1,000 probes at a 30 s interval: scheduling lag p50/p99 and CPU vs bare undici GETs
+ *   prometheus 500 SLOs read through PromQL from a local Prometheus: queries and time per poll vs bare queries
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -14,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
-const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine,probes').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine,probes,prometheus').split(','));
 const cpus = os.cpus();
 console.log(
   `machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cpus, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
@@ -57,5 +58,14 @@ if (only.has('probes')) {
   const b = r.bare;
   console.log(
     `nines scheduler + runner: ${n.runs} runs in ${r.seconds} s (${n.failed} failed), lag p50 ${f(n.lagP50, 0)} ms, p99 ${f(n.lagP99, 0)} ms, CPU ${f(n.cpuShare * 100)}% of a core; bare undici GETs on the same schedule: ${b.runs} runs, lag p50 ${f(b.lagP50, 0)} ms, p99 ${f(b.lagP99, 0)} ms, CPU ${f(b.cpuShare * 100)}%; CPU ratio ${f(n.cpuShare / b.cpuShare, 2)}`,
+  );
+}
+
+if (only.has('prometheus')) {
+  console.log('\n== SLIs through PromQL (500 SLOs, a local Prometheus with two hours of history)');
+  const { benchPrometheus } = await import('./prometheus.js');
+  const r = await benchPrometheus();
+  console.log(
+    `first read (backfill): ${f(r.backfillMs / 1000, 2)} s, ${r.backfillQueries} queries; each poll after: ${r.queriesPerPoll} queries, median ${f(r.pollMedianMs, 0)} ms, max ${f(r.pollMaxMs, 0)} ms; bare undici loop sending the same queries: median ${f(r.bareMedianMs, 0)} ms; ratio ${f(r.bareMedianMs / r.pollMedianMs, 2)}; evaluation tick over the ${r.slos} SLOs: median ${f(r.tickMedianMs, 1)} ms; SLIs failing: ${r.failing}`,
   );
 }

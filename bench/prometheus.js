@@ -1,0 +1,213 @@
+/**
+ * (e) SLIs through PromQL: 500 SLOs, each on its own ratio SLI, read from a local
+ *     Prometheus (Debian's package, loaded with two hours of history for 500
+ *     services). Reports the first read (the backfill), then steady polls that
+ *     each read one new minute of every SLI: queries per poll and poll duration,
+ *     against a bare loop sending the same range queries with undici, plus the
+ *     evaluation tick over the 500 SLOs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import { loadCatalog } from '../dist/catalog/load.js';
+import { Engine } from '../dist/runtime/engine.js';
+import { PrometheusSource } from '../dist/sources/prometheus/source.js';
+
+const SLOS = 500;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const ROUNDS = 10;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(a.port));
+    });
+  });
+}
+
+/** Two hours of request counters for every service, one sample a minute, ending at `end`. */
+function history(start, end) {
+  const lines = ['# TYPE bench_requests counter'];
+  for (let s = 0; s < SLOS; s++) {
+    for (const [code, share] of [
+      ['200', 0.995],
+      ['500', 0.005],
+    ]) {
+      let v = 0;
+      for (let m = start; m <= end; m += MINUTE) {
+        lines.push(`bench_requests_total{svc="s${s}",code="${code}"} ${v.toFixed(1)} ${m / 1000}`);
+        v += (100 + (s % 10)) * share;
+      }
+    }
+  }
+  return `${lines.join('\n')}\n# EOF\n`;
+}
+
+async function startPrometheus(start, end) {
+  if (!existsSync('/usr/bin/prometheus'))
+    throw new Error('install Debian prometheus (apt-get install prometheus)');
+  const dir = mkdtempSync(join(tmpdir(), 'nines-bench-prom-'));
+  writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  writeFileSync(join(dir, 'history.om'), history(start, end));
+  const r = spawnSync('/usr/bin/promtool', [
+    'tsdb',
+    'create-blocks-from',
+    'openmetrics',
+    join(dir, 'history.om'),
+    join(dir, 'data'),
+  ]);
+  if (r.status !== 0) throw new Error(`promtool: ${r.stderr}`);
+  const port = await freePort();
+  const child = spawn(
+    '/usr/bin/prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=30d',
+    ],
+    { stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch {}
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return {
+    url,
+    stop() {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function catalogText(url) {
+  const docs = [
+    'apiVersion: nines/v1\nkind: Team\nmetadata: {name: t}',
+    'apiVersion: nines/v1\nkind: Service\nmetadata: {name: shop}\nspec: {owner: t}',
+    `apiVersion: nines/v1\nkind: DataSource\nmetadata: {name: prom}\nspec: {type: prometheus, url: "${url}", timeout: 1m}`,
+  ];
+  for (let s = 0; s < SLOS; s++) {
+    docs.push(`apiVersion: nines/v1
+kind: SLO
+metadata: {name: slo-${s}}
+spec:
+  service: shop
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    ratio:
+      bad: sum(rate(bench_requests_total{svc="s${s}",code=~"5.."}[{{window}}]))
+      total: sum(rate(bench_requests_total{svc="s${s}"}[{{window}}]))
+  objectives: [{target: 99}]
+  window: 28d`);
+  }
+  return docs.join('\n---\n');
+}
+
+export async function benchPrometheus() {
+  const end = Math.floor(Date.now() / MINUTE) * MINUTE - 5 * MINUTE;
+  const start = end - 2 * HOUR;
+  const prom = await startPrometheus(start, end);
+  try {
+    const { catalog, diagnostics } = loadCatalog([{ path: 'bench.yaml', text: catalogText(prom.url) }]);
+    if (diagnostics.some((d) => d.severity === 'error')) throw new Error('bench catalog is invalid');
+    const engine = new Engine(catalog, { noDataMs: 10 * MINUTE, minEvents: 10 });
+    // The clock starts an hour before the history ends, so each poll finds one new minute.
+    let now = end - HOUR + 2 * MINUTE + 30_000;
+    engine.start({ minuteRows: [], hourRows: [], alertStates: new Map() }, now);
+    const source = new PrometheusSource({
+      catalog,
+      // The store's part is measured by the ingest bench; here the counts go straight to the engine.
+      submit: async (batch) => {
+        const counts = batch.events.map((e) => ({
+          sli: e.sli,
+          minuteMs: e.atMs - (e.atMs % MINUTE),
+          good: e.good,
+          total: e.total,
+        }));
+        engine.ingest(counts, now);
+      },
+      cursors: async () => new Map(),
+      clock: () => now,
+      log: () => {},
+      concurrency: 8,
+    });
+    let t = performance.now();
+    await source.poll();
+    const backfillMs = performance.now() - t;
+    const backfillQueries = source.queries;
+    const polls = [];
+    const ticks = [];
+    const queries = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      now += MINUTE;
+      const before = source.queries;
+      t = performance.now();
+      await source.poll();
+      polls.push(performance.now() - t);
+      queries.push(source.queries - before);
+      ticks.push(engine.tick(now).durationMs);
+    }
+    const failing = [...source.statuses().values()].filter((s) => s.state !== 'ok').length;
+    // Baseline: the same range queries (one minute of every SLI), sent by a bare loop, 8 at a time.
+    const bare = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const at = (end - HOUR + i * MINUTE) / 1000;
+      const qs = [];
+      for (let s = 0; s < SLOS; s++) {
+        qs.push(
+          `sum(rate(bench_requests_total{svc="s${s}"}[120s]))`,
+          `sum(rate(bench_requests_total{svc="s${s}",code=~"5.."}[120s]))`,
+        );
+      }
+      t = performance.now();
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let q = qs.shift(); q !== undefined; q = qs.shift()) {
+            const body = new URLSearchParams({
+              query: q,
+              start: String(at),
+              end: String(at + 60),
+              step: '60',
+            }).toString();
+            const res = await request(`${prom.url}/api/v1/query_range`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body,
+            });
+            await res.body.json();
+          }
+        }),
+      );
+      bare.push(performance.now() - t);
+    }
+    return {
+      slos: SLOS,
+      backfillMs,
+      backfillQueries,
+      queriesPerPoll: median(queries),
+      pollMedianMs: median(polls),
+      pollMaxMs: Math.max(...polls),
+      bareMedianMs: median(bare),
+      tickMedianMs: median(ticks),
+      failing,
+    };
+  } finally {
+    prom.stop();
+  }
+}
