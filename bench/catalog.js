@@ -20,6 +20,7 @@ import { formatDiagnostic } from '../dist/catalog/diagnostics.js';
 import { loadCatalog } from '../dist/catalog/load.js';
 import { countByKind } from '../dist/catalog/model.js';
 import { expectedCounts, generateCatalog } from './generate.js';
+import { median } from './util.js';
 
 const WARMUP_ROUNDS = 1;
 const ROUNDS = 7;
@@ -69,11 +70,6 @@ function time(fn) {
   return { ms: performance.now() - start, result };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 const ms = (x) => x.toFixed(1);
 
 const files = generateCatalog(options);

@@ -7,13 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { loadCatalog } from '../dist/catalog/load.js';
 import { Engine } from '../dist/runtime/engine.js';
 import { generateCatalog } from './generate.js';
+import { median } from './util.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /**
  * `burning` is the share of SLIs whose traffic burns budget (0.5% errors against

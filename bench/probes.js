@@ -9,33 +9,17 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { runProbe } from '../dist/sources/probes/run.js';
 import { ProbeScheduler, phase } from '../dist/sources/probes/scheduler.js';
+import { freePort, quantile } from './util.js';
 
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 const PROBES = 1_000;
 const INTERVAL_MS = 30_000;
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(a.port));
-    });
-  });
-}
 
 function startBare(port, payloadFile) {
   return new Promise((resolve, reject) => {

@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,26 +15,12 @@ import { request } from 'undici';
 import { loadCatalog } from '../dist/catalog/load.js';
 import { Engine } from '../dist/runtime/engine.js';
 import { PrometheusSource } from '../dist/sources/prometheus/source.js';
+import { freePort, median } from './util.js';
 
 const SLOS = 500;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const ROUNDS = 10;
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(a.port));
-    });
-  });
-}
 
 /** Two hours of request counters for every service, one sample a minute, ending at `end`. */
 function history(start, end) {

@@ -8,31 +8,15 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, median } from './util.js';
 
 const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 const EVENTS_PER_BATCH = 1_000;
 const SLIS = ['search-ok', 'search-fast', 'order-placed', 'payment-succeeded', 'recommendations-fast'];
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(a.port));
-    });
-  });
-}
 
 function start(args, readyText) {
   return new Promise((resolve, reject) => {
