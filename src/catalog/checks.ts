@@ -11,7 +11,8 @@ function where(d: Declared): string {
 
 /**
  * Keeps one declaration per kind and name. An OpenSLO Service that shares its
- * name with a nines Service yields to it; any other repeat is an error.
+ * name with a nines Service yields to it, a Sloth service stub to either; any
+ * other repeat is an error.
  */
 export function dedupe(all: readonly Declared[]): { kept: Declared[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -25,8 +26,9 @@ export function dedupe(all: readonly Declared[]): { kept: Declared[]; diagnostic
   const kept: Declared[] = [];
   const order = new Map(all.map((d, i) => [d, i]));
   for (const list of byKey.values()) {
-    const strong = list.filter((d) => !d.yields);
-    const candidates = strong.length > 0 ? strong : list;
+    const declared = list.filter((d) => !d.stub);
+    const strong = declared.filter((d) => !d.yields);
+    const candidates = strong.length > 0 ? strong : declared.length > 0 ? declared : list.slice(0, 1);
     const [first, ...rest] = candidates;
     if (!first) continue;
     kept.push(first);

@@ -21,6 +21,11 @@ export interface Declared {
    * name exists, it yields to it instead of being a duplicate.
    */
   readonly yields?: boolean;
+  /**
+   * A Service only implied by another format's SLOs (Sloth's `service`): it yields
+   * to any declaration of the name, and the stubs of one name are one service.
+   */
+  readonly stub?: boolean;
 }
 
 /** A document's references, checked even when its entity could not be declared. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isRecord } from '../guards.js';
 import { buildNines } from './build-nines.js';
 import { buildOpenslo, resolveSourceTypes } from './build-openslo.js';
+import { buildSloth, readSlothSpec } from './build-sloth.js';
 import { checkConsistency, checkCycles, checkReferences, dedupe } from './checks.js';
 import type { BuildResult, Declared, Referrer } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -14,6 +15,7 @@ import { knockOn, parseRepaired } from './repair.js';
 import { isName, nameMessage, metadata as ninesMetadata } from './schema/common.js';
 import { DROPPABLE_LISTS, NINES_SPECS, OPTIONAL_SPEC } from './schema/nines.js';
 import { OPENSLO_SPECS, opensloMetadata } from './schema/openslo.js';
+import { SLOTH_CRD_SPECS, SLOTH_VERSION, slothMetadata } from './schema/sloth.js';
 import type { SourceDocument } from './source.js';
 import { parseYamlFile } from './source.js';
 
@@ -55,9 +57,19 @@ const FORMATS: Readonly<Record<string, Format>> = {
     droppableLists: new Set(),
     build: buildOpenslo as Format['build'],
   },
+  'sloth.slok.dev/v1': {
+    metadata: slothMetadata,
+    specs: SLOTH_CRD_SPECS,
+    optionalSpec: new Set(),
+    droppableLists: new Set(),
+    build: buildSloth as Format['build'],
+  },
 };
 
 export const API_VERSIONS = Object.keys(FORMATS);
+
+/** What nines reads, for messages: every apiVersion, and Sloth's plain spec (see `readSlothSpec`). */
+const READS = `${API_VERSIONS.join(', ')}, or version: ${SLOTH_VERSION} (a Sloth spec)`;
 
 const ENVELOPE_KEYS = ['apiVersion', 'kind', 'metadata', 'spec'];
 
@@ -81,12 +93,13 @@ function readDocument(doc: SourceDocument): DocumentResult {
     );
   }
   const apiVersion = data.apiVersion;
+  if (apiVersion === undefined && data.version !== undefined) return { ...readSlothSpec(doc), unnamed: [] };
   if (apiVersion === undefined) {
     return fail(
       doc.diagnostic(
         'missing-field',
         ['apiVersion'],
-        `required field 'apiVersion' is missing; use one of: ${API_VERSIONS.join(', ')}`,
+        `required field 'apiVersion' is missing; use one of: ${READS}`,
       ),
     );
   }
@@ -95,7 +108,7 @@ function readDocument(doc: SourceDocument): DocumentResult {
       doc.diagnostic(
         'invalid-type',
         ['apiVersion'],
-        `apiVersion must be text, got ${describeValue(apiVersion)}; use one of: ${API_VERSIONS.join(', ')}`,
+        `apiVersion must be text, got ${describeValue(apiVersion)}; use one of: ${READS}`,
       ),
     );
   }
@@ -105,7 +118,7 @@ function readDocument(doc: SourceDocument): DocumentResult {
       doc.diagnostic(
         'unknown-api-version',
         ['apiVersion'],
-        `unknown apiVersion '${apiVersion}'${didYouMean(apiVersion, API_VERSIONS)}; nines reads ${API_VERSIONS.join(', ')}`,
+        `unknown apiVersion '${apiVersion}'${didYouMean(apiVersion, API_VERSIONS)}; nines reads ${READS}`,
       ),
     );
   }
@@ -199,7 +212,7 @@ function assemble(kept: readonly Declared[]): Catalog {
 }
 
 /**
- * Reads catalog files (nines/v1 and openslo/v1, several documents per file) into
+ * Reads catalog files (nines/v1, openslo/v1 and Sloth, several documents per file) into
  * one catalog and reports every problem found, not only the first.
  *
  * @example

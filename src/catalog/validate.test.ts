@@ -111,7 +111,7 @@ metadata:
   name: t2
 `,
     expected: [
-      "case.yaml:1:1 apiVersion: required field 'apiVersion' is missing; use one of: nines/v1, openslo/v1",
+      "case.yaml:1:1 apiVersion: required field 'apiVersion' is missing; use one of: nines/v1, openslo/v1, sloth.slok.dev/v1, or version: prometheus/v1 (a Sloth spec)",
     ],
   },
   {
@@ -122,7 +122,7 @@ metadata:
   name: t2
 `,
     expected: [
-      "case.yaml:1:13 apiVersion: unknown apiVersion 'nines/v2' (did you mean 'nines/v1'?); nines reads nines/v1, openslo/v1",
+      "case.yaml:1:13 apiVersion: unknown apiVersion 'nines/v2' (did you mean 'nines/v1'?); nines reads nines/v1, openslo/v1, sloth.slok.dev/v1, or version: prometheus/v1 (a Sloth spec)",
     ],
   },
   {
@@ -1772,7 +1772,7 @@ metadata:
   name: t2
 `,
     expected: [
-      'case.yaml:1:13 apiVersion: apiVersion must be text, got a list; use one of: nines/v1, openslo/v1',
+      'case.yaml:1:13 apiVersion: apiVersion must be text, got a list; use one of: nines/v1, openslo/v1, sloth.slok.dev/v1, or version: prometheus/v1 (a Sloth spec)',
     ],
   },
   {
@@ -1792,7 +1792,7 @@ metadata:
   name: t2
 `,
     expected: [
-      "case.yaml:1:13 apiVersion: unknown apiVersion 'nines/v2' (did you mean 'nines/v1'?); nines reads nines/v1, openslo/v1",
+      "case.yaml:1:13 apiVersion: unknown apiVersion 'nines/v2' (did you mean 'nines/v1'?); nines reads nines/v1, openslo/v1, sloth.slok.dev/v1, or version: prometheus/v1 (a Sloth spec)",
     ],
   },
   {
