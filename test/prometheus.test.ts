@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog/load.js';
 import type { Catalog } from '../src/catalog/model.js';
+import { PrometheusSource } from '../src/sources/prometheus/source.js';
 import { startTestNines, type TestNines } from './support/nines.js';
 import { startPrometheus, type TestPrometheus } from './support/prometheus.js';
 
@@ -65,11 +66,41 @@ function history(): string {
 let prometheus: TestPrometheus;
 let exporter: Server;
 
+/**
+ * A live exporter that Prometheus scrapes every second. Each scrape plays the next
+ * 15 s of traffic, stamped with its own time, from just after the history up to
+ * the present: minutes of scraped counters in seconds of test. It remembers what
+ * it served per minute, to push the same counts as events.
+ */
+const live = {
+  at: end + MINUTE,
+  ok: 0,
+  failed: 0,
+  perMinute: new Map<number, { total: number; bad: number }>(),
+};
+function liveScrape(): string {
+  if (live.at + 15_000 <= Date.now() - 1_000) {
+    live.at += 15_000;
+    const total = 150 + ((live.at / 15_000) % 5) * 10;
+    const bad = (live.at / 15_000) % 4 === 0 ? 3 : 0;
+    live.ok += total - bad;
+    live.failed += bad;
+    const minute = live.at - 15_000 - ((live.at - 15_000) % MINUTE);
+    const m = live.perMinute.get(minute) ?? { total: 0, bad: 0 };
+    live.perMinute.set(minute, { total: m.total + total, bad: m.bad + bad });
+  }
+  return [
+    '# TYPE live_requests_total counter',
+    `live_requests_total{code="200"} ${live.ok} ${live.at}`,
+    `live_requests_total{code="500"} ${live.failed} ${live.at}`,
+    '',
+  ].join('\n');
+}
+
 beforeAll(async () => {
-  // A live exporter too, so Prometheus scrapes something real while nines reads the past.
   exporter = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end('# TYPE shop_live_requests_total counter\nshop_live_requests_total 42\n');
+    res.end(liveScrape());
   });
   exporter.listen(0, '127.0.0.1');
   await once(exporter, 'listening');
@@ -273,5 +304,75 @@ spec:
     const fast = await get('fast');
     expect(fast.dataSource).toMatchObject({ state: 'ok' });
     expect(fast.good / fast.total).toBeCloseTo(0.9, 2);
+  }, 60_000);
+
+  it('read counters Prometheus scraped: minute by minute, the same counts as pushed events', async () => {
+    await nines?.cleanup();
+    const extra = `---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: live-promql}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: prom}
+    ratio: {bad: 'sum(rate(live_requests_total{code="500"}[{{window}}]))', total: 'sum(rate(live_requests_total[{{window}}]))'}
+  objectives: [{target: 99}]
+  window: 28d
+---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: live-events}
+spec: {service: checkout, indicator: {ratio: {}}, objectives: [{target: 99}], window: 28d}
+`;
+    nines = await startTestNines({ catalog: catalog(prometheus.url, extra), now: Date.now() });
+    nines.clock.set(Date.now());
+    // Wait until the exporter has played its minutes up to the present and they are scraped.
+    const compared = [end + 2 * MINUTE, end + 3 * MINUTE];
+    for (let i = 0; i < 100 && live.at < end + 4 * MINUTE + 30_000; i++)
+      await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 2_500));
+    const source = new PrometheusSource({
+      catalog: nines.engine.catalog,
+      submit: (batch) => nines.writer.submit(batch),
+      cursors: async () => new Map(),
+      clock: Date.now,
+      log: () => {},
+      settleMs: 20_000,
+    });
+    await source.poll();
+    expect(source.status('live-promql-sli')).toMatchObject({ state: 'ok' });
+    const events = compared.map((m) => {
+      const c = live.perMinute.get(m) ?? { total: 0, bad: 0 };
+      return { sli: 'live-events-sli', timestamp: m, good: c.total - c.bad, total: c.total };
+    });
+    const pushed = await nines.app.inject({
+      method: 'POST',
+      url: '/api/v1/sli/events',
+      headers: { ...nines.auth.responder, 'content-type': 'application/json' },
+      payload: JSON.stringify(events),
+    });
+    expect(pushed.statusCode, pushed.body).toBe(202);
+    const series = async (slo: string) => {
+      const from = new Date(compared[0] as number).toISOString();
+      const to = new Date((compared[1] as number) + MINUTE).toISOString();
+      const res = await nines.app.inject({
+        url: `/api/v1/slos/${slo}/timeseries?from=${from}&to=${to}&resolution=m`,
+        headers: nines.auth.viewer,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const points = res.json().points as { good: number; total: number }[];
+      return points.reduce((a, p) => ({ good: a.good + p.good, total: a.total + p.total }), {
+        good: 0,
+        total: 0,
+      });
+    };
+    const viaProm = await series('live-promql');
+    const viaEvents = await series('live-events');
+    expect(viaEvents.total).toBeGreaterThan(1_000);
+    // Each minute is a rate over two: within a few percent of the true count, bad events too.
+    expect(viaProm.total / viaEvents.total).toBeGreaterThan(0.95);
+    expect(viaProm.total / viaEvents.total).toBeLessThan(1.05);
+    expect(Math.abs(viaProm.total - viaProm.good - (viaEvents.total - viaEvents.good))).toBeLessThan(1.5);
   }, 60_000);
 });

@@ -27,6 +27,8 @@ export interface PrometheusSourceDeps {
   readonly log: (message: string, err?: unknown) => void;
   /** Reads in flight at once; default 8. */
   readonly concurrency?: number;
+  /** How long after a minute ends it is read (its scrapes must be in); default 2 minutes. */
+  readonly settleMs?: number;
 }
 
 interface Reader {
@@ -152,7 +154,7 @@ export class PrometheusSource {
     const client = r.client;
     if (client === undefined || 'error' in r.plan) return;
     const now = this.deps.clock();
-    const end = Math.floor((now - SETTLE_MS) / STEP_MS) * STEP_MS;
+    const end = Math.floor((now - (this.deps.settleMs ?? SETTLE_MS)) / STEP_MS) * STEP_MS;
     const oldest = Math.floor((now - this.spanMs(r.sli.name)) / HOUR) * HOUR;
     const from = Math.max(r.readTo ?? oldest, oldest);
     if (end <= from) return;
