@@ -221,6 +221,18 @@ describe('probes in a running nines', () => {
     expect(slo.json().total).toBe(0);
   });
 
+  it('stores every run, also after a flush that found nothing to write', async () => {
+    app = await startTestNines({ catalog: probeCatalog(), probeEnv: { SHOP_TOKEN: 's3cret-token' } });
+    await app.probes.flush();
+    await app.probes.flush();
+    const probe = app.engine.catalog.Probe.get('order');
+    if (!probe) throw new Error('no probe');
+    await app.probes.runNow(probe);
+    await app.probes.runNow(probe);
+    const res = await app.app.inject({ url: '/api/v1/probes/order', headers: app.auth.viewer });
+    expect(res.json().runs).toHaveLength(2);
+  });
+
   it('answers 404 for a probe that is not in the catalog', async () => {
     app = await startTestNines({ catalog: probeCatalog() });
     const res = await app.app.inject({ url: '/api/v1/probes/nope', headers: app.auth.viewer });

@@ -67,20 +67,23 @@ export class ProbeService {
 
   /** Writes the runs finished so far. */
   flush(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        while (this.pending.length > 0) {
-          const batch = this.pending;
-          this.pending = [];
-          await this.deps.runs.record(batch);
-        }
-      } catch (err) {
-        this.deps.log('storing probe runs failed', err);
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
+    // Cleared in a callback, never synchronously: an empty flush must not leave itself in place.
+    this.flushing ??= this.write().finally(() => {
+      this.flushing = undefined;
+    });
     return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        await this.deps.runs.record(batch);
+      }
+    } catch (err) {
+      this.deps.log('storing probe runs failed', err);
+    }
   }
 
   /** Drops runs beyond the history each probe keeps. */
