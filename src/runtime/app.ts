@@ -115,28 +115,27 @@ export async function createNines(
   let ticking: Promise<TickResult> | undefined;
   const evaluate = (): Promise<TickResult> => {
     // One tick at a time; a caller asking during a tick gets that tick's result.
+    // Cleared in a callback, never synchronously, so a tick that throws at once cannot stick.
     ticking ??= (async () => {
-      try {
-        const result = engine.tick(clock());
-        metrics.evaluationDuration.observe(result.durationMs / 1000);
-        for (const kind of ['page', 'ticket', 'noData'] as const) {
-          metrics.alertsFiring.set(
-            { kind },
-            engine.allViews().filter((v) => v.alert?.[kind].status === 'firing').length,
-          );
-        }
-        try {
-          await alerts.record(result.changed, result.transitions, result.evaluatedAt);
-        } catch (err) {
-          // Unstored transitions must not be forgotten: undo them, the next tick finds them again.
-          engine.revert(result);
-          throw err;
-        }
-        return result;
-      } finally {
-        ticking = undefined;
+      const result = engine.tick(clock());
+      metrics.evaluationDuration.observe(result.durationMs / 1000);
+      for (const kind of ['page', 'ticket', 'noData'] as const) {
+        metrics.alertsFiring.set(
+          { kind },
+          engine.allViews().filter((v) => v.alert?.[kind].status === 'firing').length,
+        );
       }
-    })();
+      try {
+        await alerts.record(result.changed, result.transitions, result.evaluatedAt);
+      } catch (err) {
+        // Unstored transitions must not be forgotten: undo them, the next tick finds them again.
+        engine.revert(result);
+        throw err;
+      }
+      return result;
+    })().finally(() => {
+      ticking = undefined;
+    });
     return ticking;
   };
 
