@@ -6,6 +6,8 @@
  *   api      GET /api/v1/slos p50/p99 under 16 concurrent clients vs the bare server
  *   probes   1,000 probes at a 30 s interval: scheduling lag p50/p99 and CPU vs bare undici GETs
  *   prometheus 500 SLOs read through PromQL from a local Prometheus: queries and time per poll vs bare queries
+ *   intake   PagerDuty-style trigger events/s acknowledged after commit (nines serve, SQLite) vs the bare server
+ *   rules    rule evaluation in Prometheus: `nines rules generate` output vs Sloth-style rules, 200 SLOs
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -15,7 +17,9 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
-const only = new Set((process.env.BENCH_ONLY ?? 'catalog,server,engine,probes,prometheus').split(','));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? 'catalog,server,intake,engine,probes,prometheus,rules').split(','),
+);
 const cpus = os.cpus();
 console.log(
   `machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cpus, node ${process.version}, load ${os.loadavg()[0].toFixed(2)}`,
@@ -38,6 +42,17 @@ if (only.has('server')) {
   const a = r.api;
   console.log(
     `api GET /api/v1/slos, 16 clients: p50 ${f(a.ninesP50Ms, 2)} ms, p99 ${f(a.ninesP99Ms, 2)} ms, ${f(a.ninesRps, 0)} req/s; bare server p50 ${f(a.bareP50Ms, 2)} ms, p99 ${f(a.bareP99Ms, 2)} ms, ${f(a.bareRps, 0)} req/s; throughput ratio ${f(a.ninesRps / a.bareRps, 3)}`,
+  );
+}
+
+if (only.has('intake')) {
+  console.log(
+    '\n== alert intake (PagerDuty Events v2 triggers to nines serve on SQLite vs a bare Node http server)',
+  );
+  const { benchIntake } = await import('./intake.js');
+  const r = await benchIntake();
+  console.log(
+    `intake: ${f(r.ninesPerSecond, 0)} triggers/s durable (one per request, ${r.concurrency} clients, p50 ${f(r.ninesP50Ms)} ms, p99 ${f(r.ninesP99Ms)} ms, ${r.rejected} not 202); bare server ${f(r.barePerSecond, 0)} req/s (p50 ${f(r.bareP50Ms)} ms, p99 ${f(r.bareP99Ms)} ms); ratio ${f(r.ninesPerSecond / r.barePerSecond, 2)}`,
   );
 }
 
@@ -67,5 +82,28 @@ if (only.has('prometheus')) {
   const r = await benchPrometheus();
   console.log(
     `first read (backfill): ${f(r.backfillMs / 1000, 2)} s, ${r.backfillQueries} queries; each poll after: ${r.queriesPerPoll} queries, median ${f(r.pollMedianMs, 0)} ms, max ${f(r.pollMaxMs, 0)} ms; bare undici loop sending the same queries: median ${f(r.bareMedianMs, 0)} ms; ratio ${f(r.bareMedianMs / r.pollMedianMs, 2)}; evaluation tick over the ${r.slos} SLOs: median ${f(r.tickMedianMs, 1)} ms; SLIs failing: ${r.failing}`,
+  );
+}
+
+if (only.has('rules')) {
+  console.log(
+    '\n== Prometheus rule evaluation (nines rules generate vs Sloth-style rules, same SLOs and history)',
+  );
+  const { benchRules } = await import('./rules.js');
+  const r = await benchRules();
+  const line = (name, v) => {
+    const kinds = Object.entries(v.kinds)
+      .map(([k, ms]) => `${k} ${f(ms, 0)}`)
+      .join(', ');
+    const failing = v.errors.length > 0 ? `; ${v.errors.length} rules failing: ${v.errors[0]}` : '';
+    return `${name}: ${v.rules} rules in ${v.groups} groups (${v.rules / r.slos} per SLO); one evaluation of every group ${f(v.roundMs, 0)} ms (${kinds}), period rules ${f(v.periodMs, 0)} ms; sum of prometheus_rule_group_last_duration_seconds ${f(v.lastRoundMs, 0)} ms; Prometheus CPU ${f(v.cpuCores * 100)}% of a core${failing}`;
+  };
+  console.log(
+    `${r.slos} SLOs, ${r.historyHours} h of history, scraped every 1 s, rules every ${r.evaluationSeconds} s (fastest evaluation of each group over 30 s)`,
+  );
+  console.log(line('sloth-style', r.sloth));
+  console.log(line('nines', r.nines));
+  console.log(
+    `per evaluation round: nines / sloth ${f(r.nines.roundMs / r.sloth.roundMs, 2)}; per minute at a 1m interval (nines' period groups every 5m): sloth ${f(r.sloth.perMinuteMs, 0)} ms, nines ${f(r.nines.perMinuteMs, 0)} ms, ratio ${f(r.nines.perMinuteMs / r.sloth.perMinuteMs, 2)}; samples one period evaluation reads over a full 30d: sloth ${r.periodSamples30d.sloth}, nines ${r.periodSamples30d.nines}; run ${f(r.seconds, 0)} s`,
   );
 }

@@ -24,14 +24,30 @@ describe('every route is closed unless public by design', () => {
   it('answers 401 without a token on every registered route but the health checks', async () => {
     const routes = nines.app.printRoutes({ commonPrefix: false });
     const urls = [...routes.matchAll(/^[│├└─\s]*(\/\S*) \(([A-Z, ]+)\)$/gm)].flatMap(([, url, methods]) =>
-      (methods ?? '').split(', ').map((m) => ({ url: (url ?? '').replace(/:name/g, 'x'), method: m })),
+      (methods ?? '').split(', ').map((m) => ({ url: (url ?? '').replace(/:\w+/g, 'x'), method: m })),
     );
     const checked = urls.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
     expect(checked.length).toBeGreaterThan(10);
+    // Alert intake is public at the HTTP level and authenticated by its integration key.
+    const intake = new Set([
+      '/v2/enqueue',
+      '/v2/change/enqueue',
+      '/integrations/alertmanager/x',
+      '/integrations/splunk/x/x',
+    ]);
+    expect(checked.filter((r) => intake.has(r.url))).toHaveLength(intake.size);
     for (const { url, method } of checked) {
       const res = await nines.app.inject({ method: method as 'GET', url });
       if (url === '/healthz' || url === '/readyz') {
         expect(res.statusCode, `${method} ${url}`).toBe(200);
+      } else if (intake.has(url)) {
+        expect([400, 404], `${method} ${url}`).toContain(res.statusCode);
+        const keyed = await nines.app.inject({
+          method: 'POST',
+          url: url.replace(/\/x/, '/0123456789abcdef0123456789abcdef'),
+          payload: { routing_key: '0123456789abcdef0123456789abcdef', event_action: 'trigger' },
+        });
+        expect(keyed.statusCode, `${method} ${url} with an unknown key`).toBe(404);
       } else {
         expect(res.statusCode, `${method} ${url}`).toBe(401);
         expect(res.json().error.code).toBe('UNAUTHENTICATED');

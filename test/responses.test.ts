@@ -174,6 +174,59 @@ describe('answers match the documented response schemas', () => {
     for (const [answer, status] of errors) expect((await answer).statusCode).toBe(status);
   });
 
+  it('for alert intake: each protocol’s answers and errors, and the read API over them', async () => {
+    const keyOf = async (type: 'pagerduty' | 'alertmanager' | 'splunk') =>
+      (await nines.intake.integrations.create({ name: 'r', service: 'search', type }, nines.clock.now)).key;
+    const [pd, am, sp] = [await keyOf('pagerduty'), await keyOf('alertmanager'), await keyOf('splunk')];
+    const post = (url: string, body: unknown) =>
+      nines.app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const trigger = {
+      routing_key: pd,
+      event_action: 'trigger',
+      payload: { summary: 's', source: 'x', severity: 'info' },
+    };
+    const alert = {
+      status: 'firing',
+      labels: { alertname: 'A' },
+      startsAt: at(),
+      fingerprint: 'f',
+    };
+    const calls: [Promise<{ statusCode: number }>, number][] = [
+      [post('/v2/enqueue', trigger), 202],
+      [post('/v2/enqueue', { ...trigger, event_action: 'x' }), 400],
+      [post('/v2/enqueue', '{'), 400],
+      [post('/v2/enqueue', { ...trigger, routing_key: '0'.repeat(32) }), 404],
+      [post('/v2/enqueue', { ...trigger, payload: { summary: 'x'.repeat(600_000) } }), 413],
+      [post('/v2/change/enqueue', { routing_key: pd, payload: { summary: 'deploy' } }), 202],
+      [post('/v2/change/enqueue', { routing_key: pd }), 400],
+      [
+        post(`/integrations/alertmanager/${am}`, {
+          version: '4',
+          groupKey: 'g',
+          status: 'firing',
+          alerts: [alert],
+        }),
+        200,
+      ],
+      [post(`/integrations/alertmanager/${am}`, { version: '4' }), 400],
+      [post(`/integrations/alertmanager/${pd}`, {}), 404],
+      [post(`/integrations/splunk/${sp}/team`, { message_type: 'CRITICAL' }), 200],
+      [post(`/integrations/splunk/${sp}/team`, {}), 400],
+      [post(`/integrations/splunk/${pd}/team`, {}), 404],
+      [post(`/integrations/splunk/${sp}/team`, 'x'.repeat(600_000)), 413],
+      [get('/api/v1/alerts/intake?status=open'), 200],
+      [get('/api/v1/alerts/intake?limit=0'), 400],
+      [get(`/api/v1/changes?since=${at(-MINUTE)}`), 200],
+      [get('/api/v1/changes?since=yesterday'), 400],
+    ];
+    for (const [answer, status] of calls) expect((await answer).statusCode).toBe(status);
+  });
+
   it('every answer parses with its schema', () => {
     const documented = answers.filter((a) => a.schemas !== undefined);
     expect(documented.length).toBeGreaterThan(50);

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlertEvent } from '../src/alerting/types.js';
 import type { AlertState, AlertTransition } from '../src/slo/alert-state.js';
 import type { ProbeRunResult } from '../src/sources/probes/run.js';
 import { AlertRepository } from '../src/store/alerts.js';
 import { BatchRepository } from '../src/store/batches.js';
 import { BucketRepository } from '../src/store/buckets.js';
 import type { Store } from '../src/store/db.js';
+import { IntakeRepository } from '../src/store/intake.js';
+import { IntegrationRepository } from '../src/store/integrations.js';
 import { migrate } from '../src/store/migrations.js';
 import { ProbeRunRepository } from '../src/store/probe-runs.js';
 import { roleAllows, TokenRepository } from '../src/store/tokens.js';
@@ -205,6 +208,187 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
       expect((await runs.latest('checkout', 10)).map((r) => r.result.startedAt)).toEqual([3_000, 2_000]);
       expect(await runs.latest('search', 10)).toHaveLength(1);
       expect(await runs.latest('nope', 10)).toEqual([]);
+    });
+  });
+
+  describe('alert intake', () => {
+    const event = (over: Partial<AlertEvent> = {}): AlertEvent => ({
+      action: 'trigger',
+      dedupKey: 'db/disk',
+      summary: 'disk full',
+      severity: 'critical',
+      source: 'db-1',
+      occurredAt: 1_000,
+      labels: { team: 'db' },
+      details: { custom_details: { free: '1%' } },
+      links: [],
+      ...over,
+    });
+
+    it('keeps integration keys only as hashes and refuses revoked, unknown and malformed keys alike', async () => {
+      const repo = new IntegrationRepository(store.db);
+      const { id, key } = await repo.create({ name: 'am', service: 'search', type: 'alertmanager' }, 1_000);
+      expect(key).toMatch(/^[0-9a-f]{32}$/);
+      expect(await repo.resolve(key, 2_000)).toEqual({
+        id,
+        name: 'am',
+        service: 'search',
+        type: 'alertmanager',
+      });
+      expect(JSON.stringify(await store.db.selectFrom('integrations').selectAll().execute())).not.toContain(
+        key,
+      );
+      expect(await repo.resolve('0'.repeat(32), 2_000)).toBeUndefined();
+      expect(await repo.resolve('not a key', 2_000)).toBeUndefined();
+      expect(await repo.revoke(id, 3_000)).toBe(true);
+      expect(await repo.revoke(id, 3_000)).toBe(false);
+      expect(await repo.resolve(key, 4_000)).toBeUndefined();
+      expect((await repo.list())[0]).toMatchObject({ id, revokedAt: 3_000 });
+    });
+
+    it('runs the lifecycle: dedup on the open alert, ack, resolve, a new alert after resolve', async () => {
+      const integrations = new IntegrationRepository(store.db);
+      const created = await integrations.create({ name: 'pd', service: 'search', type: 'pagerduty' }, 0);
+      const integration = { id: created.id, name: 'pd', service: 'search', type: 'pagerduty' as const };
+      const repo = new IntakeRepository(store.db);
+      const outcomes = await store.db
+        .transaction()
+        .execute((trx) =>
+          repo.apply(
+            integration,
+            [
+              event(),
+              event(),
+              event({ action: 'acknowledge' }),
+              event({ action: 'acknowledge' }),
+              event({ action: 'resolve' }),
+              event({ action: 'resolve' }),
+              event({ action: 'trigger' }),
+              event({ action: 'info' }),
+            ],
+            5_000,
+            trx,
+          ),
+        );
+      expect(outcomes.map((o) => o.outcome)).toEqual([
+        'opened',
+        'updated',
+        'acknowledged',
+        'unchanged',
+        'resolved',
+        'dropped',
+        'opened',
+        'noted',
+      ]);
+      const list = await repo.alerts({ limit: 10 });
+      expect(list.map((a) => [a.status, a.eventCount])).toEqual([
+        ['triggered', 1],
+        ['resolved', 4],
+      ]);
+      expect(list[1]).toMatchObject({
+        dedupKey: 'db/disk',
+        service: 'search',
+        summary: 'disk full',
+        severity: 'critical',
+        startedAt: 1_000,
+        acknowledgedAt: 5_000,
+        resolvedAt: 5_000,
+        labels: { team: 'db' },
+        details: { custom_details: { free: '1%' } },
+        integration: { id: created.id, name: 'pd', type: 'pagerduty' },
+      });
+      expect(await repo.alerts({ limit: 10, status: 'open' })).toHaveLength(1);
+      expect(await repo.alerts({ limit: 10, service: 'other' })).toEqual([]);
+      const history = await repo.events({ integrationId: created.id, dedupKey: 'db/disk' });
+      expect(history.map((h) => h.outcome)).toEqual(outcomes.map((o) => o.outcome));
+    });
+
+    it('applies a group of requests exactly as it would apply them one by one', async () => {
+      const integration = { id: 'i1', name: 'pd', service: 'search', type: 'pagerduty' as const };
+      const repo = new IntakeRepository(store.db);
+      await repo.apply(integration, [event({ dedupKey: 'open-before' })], 1_000);
+      const jobs = [
+        { integration, events: [event({ dedupKey: 'a' }), event({ dedupKey: 'b' })], receivedAt: 2_000 },
+        { integration, events: [event({ dedupKey: 'open-before' })], receivedAt: 2_000 },
+        {
+          integration,
+          events: [event({ dedupKey: 'a', action: 'resolve' }), event({ dedupKey: 'a' })],
+          receivedAt: 2_000,
+        },
+        { integration, events: [event({ dedupKey: 'c', action: 'acknowledge' })], receivedAt: 2_000 },
+      ];
+      const results = await store.db.transaction().execute((trx) => repo.applyMany(jobs, trx));
+      expect(results.map((r) => r.map((x) => `${x.dedupKey}:${x.outcome}`))).toEqual([
+        ['a:opened', 'b:opened'],
+        ['open-before:updated'],
+        ['a:resolved', 'a:opened'],
+        ['c:dropped'],
+      ]);
+      const list = await repo.alerts({ limit: 10 });
+      expect(list.map((a) => `${a.dedupKey}:${a.status}:${a.eventCount}`).sort()).toEqual([
+        'a:resolved:2',
+        'a:triggered:1',
+        'b:triggered:1',
+        'open-before:triggered:2',
+      ]);
+      expect(await repo.events({ dedupKey: 'a' })).toHaveLength(3);
+    });
+
+    it('applies a delivery once, even when two writers race with it', async () => {
+      const integration = { id: 'i1', name: 'am', service: 'search', type: 'alertmanager' as const };
+      const repo = new IntakeRepository(store.db);
+      const firing = event({ dedupKey: 'fp', deliveryKey: 'g|fp|firing|t1', startedAt: 1_000 });
+      const results = await Promise.all(
+        [0, 1, 2].map(() =>
+          store.db.transaction().execute((trx) => repo.apply(integration, [firing], 2_000, trx)),
+        ),
+      );
+      expect(
+        results
+          .flat()
+          .map((r) => r.outcome)
+          .sort(),
+      ).toEqual(['duplicate', 'duplicate', 'opened']);
+      expect(await repo.alerts({ limit: 10 })).toHaveLength(1);
+      // Two writers triggering one key without a delivery key open one alert between them.
+      const racing = await Promise.all(
+        [0, 1].map(() =>
+          store.db
+            .transaction()
+            .execute((trx) => repo.apply(integration, [event({ dedupKey: 'k' })], 3_000, trx)),
+        ),
+      );
+      expect(
+        racing
+          .flat()
+          .map((r) => r.outcome)
+          .sort(),
+      ).toEqual(['opened', 'updated']);
+      // A resolve of an older occurrence does not close a newer one.
+      const stale = event({ action: 'resolve', dedupKey: 'fp', startedAt: 500, deliveryKey: 'old' });
+      expect((await repo.apply(integration, [stale], 4_000))[0]?.outcome).toBe('dropped');
+    });
+
+    it('stores a change with a timestamp once and lists changes newest first', async () => {
+      const integration = { id: 'i1', name: 'pd', service: 'search', type: 'pagerduty' as const };
+      const repo = new IntakeRepository(store.db);
+      const change = {
+        summary: 'deploy 42',
+        source: 'ci',
+        occurredAt: 10_000,
+        customDetails: { sha: 'abc' },
+        links: [{ href: 'https://ci.example/42' }],
+        changeKey: 'deploy 42|10000',
+      };
+      expect((await repo.addChange(integration, change, 11_000)).duplicate).toBe(false);
+      expect((await repo.addChange(integration, change, 12_000)).duplicate).toBe(true);
+      const { changeKey: _omit, ...untimed } = change;
+      await repo.addChange(integration, { ...untimed, occurredAt: 20_000 }, 20_000);
+      await repo.addChange(integration, { ...untimed, occurredAt: 20_000 }, 20_000);
+      const list = await repo.changes({ limit: 10, service: 'search' });
+      expect(list.map((c) => c.occurredAt)).toEqual([20_000, 20_000, 10_000]);
+      expect(list[2]).toMatchObject({ summary: 'deploy 42', source: 'ci', customDetails: { sha: 'abc' } });
+      expect(await repo.changes({ limit: 10, sinceMs: 15_000 })).toHaveLength(2);
     });
   });
 });

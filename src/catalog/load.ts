@@ -94,6 +94,15 @@ function readDocument(doc: SourceDocument): DocumentResult {
   }
   const apiVersion = data.apiVersion;
   if (apiVersion === undefined && data.version !== undefined) return { ...readSlothSpec(doc), unnamed: [] };
+  const foreign = apiVersion === undefined ? prometheusFile(data) : undefined;
+  if (foreign !== undefined) {
+    // Generated rules often sit next to the catalog; they are not an error, just not read.
+    return fail(
+      doc.diagnostic('suspicious', [], `${foreign}, not a catalog document; left out`, {
+        severity: 'warning',
+      }),
+    );
+  }
   if (apiVersion === undefined) {
     return fail(
       doc.diagnostic(
@@ -250,4 +259,12 @@ export function loadCatalog(files: readonly CatalogFile[]): LoadResult {
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** What a Prometheus file is (a rule file, a promtool test file), or undefined for anything else. */
+function prometheusFile(data: Record<string, unknown>): string | undefined {
+  if (Array.isArray(data.groups) && Object.keys(data).every((k) => k === 'groups'))
+    return 'a Prometheus rule file';
+  if (Array.isArray(data.tests) && 'rule_files' in data) return 'a promtool rule test file';
+  return undefined;
 }

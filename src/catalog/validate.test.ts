@@ -693,6 +693,14 @@ spec:
     expected: [],
   },
   {
+    name: 'a Prometheus rule file in the catalog directory is left out with a warning',
+    text: `groups:
+  - name: x
+    rules: [{record: a, expr: vector(1)}]
+`,
+    expected: ['case.yaml:1:1 warning: a Prometheus rule file, not a catalog document; left out'],
+  },
+  {
     name: 'a calendar window needs a time zone',
     text: `apiVersion: nines/v1
 kind: SLO

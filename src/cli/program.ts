@@ -2,10 +2,12 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerExport } from './export.js';
 import { registerGraph } from './graph.js';
+import { registerIntegration } from './integration.js';
 import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
 import { registerOpenapi } from './openapi.js';
 import { registerProbe } from './probe.js';
+import { registerRules } from './rules.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
@@ -39,7 +41,9 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerGraph(program, io);
   registerExport(program, io);
   registerToken(program, io);
+  registerIntegration(program, io);
   registerOpenapi(program, io, pkg.version);
+  registerRules(program, io);
   registerProbe(program, io, (c) => {
     code = c;
   });

@@ -49,6 +49,14 @@ export function registerServe(
       'probe runs in flight at once (env NINES_PROBE_CONCURRENCY, default 64)',
     )
     .option('--probe-history <runs>', 'runs kept per probe (env NINES_PROBE_HISTORY, default 100)')
+    .option(
+      '--intake-rate <events>',
+      'alert events per second per integration key (env NINES_INTAKE_RATE, default 1000)',
+    )
+    .option(
+      '--intake-burst <events>',
+      'alert events an integration key may send at once (env NINES_INTAKE_BURST, default 2000)',
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

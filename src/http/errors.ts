@@ -68,7 +68,7 @@ export function sendError(
 }
 
 /** Maps Fastify's own errors (body parsing, limits, the router) onto the catalogue. */
-function fromFastify(error: FastifyError, request: FastifyRequest): NinesError | undefined {
+export function fromFastify(error: FastifyError, request: FastifyRequest): NinesError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': {
       const limit = request.routeOptions.bodyLimit ?? request.server.initialConfig.bodyLimit;

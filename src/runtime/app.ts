@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
+import { registerIntakeRoutes } from '../http/routes/intake.js';
+import { registerIntakeReadRoutes } from '../http/routes/intake-read.js';
 import { registerProbeRoutes } from '../http/routes/probes.js';
 import { registerReadRoutes } from '../http/routes/read.js';
 import { buildServer } from '../http/server.js';
@@ -17,6 +19,7 @@ import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
+import { Intake } from './intake.js';
 import { Maintenance } from './maintenance.js';
 import { ProbeService } from './probes.js';
 
@@ -27,6 +30,8 @@ export interface Nines {
   readonly writer: EventWriter;
   readonly metrics: Metrics;
   readonly probes: ProbeService;
+  /** Alert intake (PagerDuty, Alertmanager, Splunk On-Call): keys, rate limits, group commit. */
+  readonly intake: Intake;
   /** SLIs read from Prometheus; `poll()` reads what has settled. */
   readonly prometheus: PrometheusSource;
   /** Runs one evaluation now and stores what changed. */
@@ -110,6 +115,7 @@ export async function createNines(
     clock,
     log: (msg, err) => app.log.warn({ err }, msg),
   });
+  const intake = new Intake(store, { ratePerSecond: config.intakeRate, burst: config.intakeBurst });
   let ready = false;
 
   let ticking: Promise<TickResult> | undefined;
@@ -173,6 +179,9 @@ export async function createNines(
           runNow: (p) => probes.runNow(p),
           history: config.probeHistory,
         }),
+      (a) =>
+        registerIntakeRoutes(a, { intake, clock, alertmanagerBodyLimit: config.bodyLimitMb * 1024 * 1024 }),
+      (a) => registerIntakeReadRoutes(a, { repository: intake.repository }),
     ],
   });
 
@@ -209,6 +218,7 @@ export async function createNines(
     writer,
     metrics,
     probes,
+    intake,
     prometheus,
     evaluate,
     async close() {
@@ -218,6 +228,7 @@ export async function createNines(
       await prometheus.close();
       await app.close();
       await writer.close();
+      await intake.close();
       await ticking;
       await store.close();
     },

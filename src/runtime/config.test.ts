@@ -18,6 +18,8 @@ describe('server configuration', () => {
       bodyLimitMb: 8,
       probeConcurrency: 64,
       probeHistory: 100,
+      intakeRate: 1000,
+      intakeBurst: 2000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -23,6 +23,10 @@ export interface ServerConfig {
   readonly probeConcurrency: number;
   /** Runs kept in each probe's history. */
   readonly probeHistory: number;
+  /** Alert intake: events per second each integration key may send on average. */
+  readonly intakeRate: number;
+  /** Alert intake: events an integration key may send at once above the rate. */
+  readonly intakeBurst: number;
 }
 
 const number = (name: string, min: number, max: number, int = true) => {
@@ -52,6 +56,8 @@ const schema = z.strictObject({
   bodyLimitMb: number('bodyLimitMb', 1, 1024),
   probeConcurrency: number('probeConcurrency', 1, 1024),
   probeHistory: number('probeHistory', 1, 10_000),
+  intakeRate: number('intakeRate', 1, 1_000_000),
+  intakeBurst: number('intakeBurst', 1, 10_000_000),
 });
 
 type Key = keyof ServerConfig;
@@ -70,6 +76,8 @@ const ENV: Record<Key, string> = {
   bodyLimitMb: 'NINES_BODY_LIMIT_MB',
   probeConcurrency: 'NINES_PROBE_CONCURRENCY',
   probeHistory: 'NINES_PROBE_HISTORY',
+  intakeRate: 'NINES_INTAKE_RATE',
+  intakeBurst: 'NINES_INTAKE_BURST',
 };
 
 const DEFAULTS: Record<Key, string | undefined> = {
@@ -86,6 +94,8 @@ const DEFAULTS: Record<Key, string | undefined> = {
   bodyLimitMb: '8',
   probeConcurrency: '64',
   probeHistory: '100',
+  intakeRate: '1000',
+  intakeBurst: '2000',
 };
 
 export const CONFIG_ENV = ENV;

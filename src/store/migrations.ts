@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -85,6 +85,102 @@ const MIGRATIONS: Record<string, Migration> = {
         .createTable('source_cursors')
         .addColumn('key', 'text', (c) => c.primaryKey())
         .addColumn('read_to', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0005-alert-intake': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('integrations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('intake_alerts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('integration_id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('dedup_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text')
+        .addColumn('severity', 'text')
+        .addColumn('source', 'text')
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_event_at', 'bigint', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'bigint')
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('event_count', 'integer', (c) => c.notNull())
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('details', 'text', (c) => c.notNull())
+        .addColumn('links', 'text', (c) => c.notNull())
+        .execute();
+      // The natural key: one open alert per integration and dedup key (ON CONFLICT targets it).
+      await db.schema
+        .createIndex('intake_alerts_open')
+        .on('intake_alerts')
+        .columns(['integration_id', 'dedup_key'])
+        .unique()
+        .where(sql.ref('resolved_at'), 'is', null)
+        .execute();
+      await db.schema
+        .createIndex('intake_alerts_service_created')
+        .on('intake_alerts')
+        .columns(['service', 'created_at'])
+        .execute();
+      await db.schema.createIndex('intake_alerts_created').on('intake_alerts').column('created_at').execute();
+      await db.schema
+        .createTable('intake_alert_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('alert_id', 'text')
+        .addColumn('integration_id', 'text', (c) => c.notNull())
+        .addColumn('dedup_key', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivery_key', 'text')
+        .addColumn('event', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('intake_alert_events_delivery')
+        .on('intake_alert_events')
+        .columns(['integration_id', 'delivery_key'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('intake_alert_events_alert')
+        .on('intake_alert_events')
+        .columns(['alert_id', 'id'])
+        .execute();
+      await db.schema
+        .createTable('intake_changes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('integration_id', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('source', 'text')
+        .addColumn('occurred_at', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('links', 'text', (c) => c.notNull())
+        .addColumn('custom_details', 'text', (c) => c.notNull())
+        .addColumn('change_key', 'text')
+        .execute();
+      await db.schema
+        .createIndex('intake_changes_key')
+        .on('intake_changes')
+        .columns(['integration_id', 'change_key'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('intake_changes_service_occurred')
+        .on('intake_changes')
+        .columns(['service', 'occurred_at'])
         .execute();
     },
   },

@@ -54,4 +54,69 @@ export interface Database {
     /** JSON of an AlertTransition. */
     transition: string;
   };
+  /** Integration keys of alert intake: each bound to one service and one protocol. */
+  integrations: {
+    id: string;
+    name: string;
+    service: string;
+    /** 'pagerduty', 'alertmanager' or 'splunk'. */
+    type: string;
+    /** SHA-256 of the key; the key itself is shown once and never stored. */
+    key_hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  /** Alerts received from intake; at most one open (resolved_at null) per integration and dedup key. */
+  intake_alerts: {
+    id: string;
+    integration_id: string;
+    service: string;
+    dedup_key: string;
+    /** 'triggered', 'acknowledged' or 'resolved'. */
+    status: string;
+    summary: string | null;
+    severity: string | null;
+    source: string | null;
+    started_at: number;
+    created_at: number;
+    last_event_at: number;
+    acknowledged_at: number | null;
+    resolved_at: number | null;
+    event_count: number;
+    /** JSON object of strings. */
+    labels: string;
+    /** JSON object. */
+    details: string;
+    /** JSON array of {href, text?}. */
+    links: string;
+  };
+  /** Every event received for an alert (and those that acted on none), in arrival order. */
+  intake_alert_events: {
+    id: string;
+    alert_id: string | null;
+    integration_id: string;
+    dedup_key: string;
+    action: string;
+    outcome: string;
+    at: number;
+    received_at: number;
+    /** SHA-256 of the protocol's delivery identity, when it has one: a repeat is stored once. */
+    delivery_key: string | null;
+    /** JSON of the normalised event. */
+    event: string;
+  };
+  /** Change events (deploys, config changes) for a service. */
+  intake_changes: {
+    id: string;
+    integration_id: string;
+    service: string;
+    summary: string;
+    source: string | null;
+    occurred_at: number;
+    received_at: number;
+    links: string;
+    custom_details: string;
+    /** SHA-256 of the change's content when it has a timestamp: a retried delivery is stored once. */
+    change_key: string | null;
+  };
 }

@@ -1,0 +1,144 @@
+/**
+ * Alert intake: PagerDuty-style trigger events (one per request, no dedup_key, so
+ * each opens a new alert: an alert row and a history row) sent to `nines serve`
+ * on SQLite (synchronous=FULL, group commit, a 202 only after commit), against
+ * the bare Node http server reading and JSON-parsing the same bodies. The rate
+ * limit is raised for the run: it measures the store path, not the limiter.
+ * Server and load generator run as separate processes; rounds are interleaved.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, median } from './util.js';
+
+const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
+const LOAD = new URL('./load.js', import.meta.url).pathname;
+const BARE = new URL('./bare-server.js', import.meta.url).pathname;
+
+function start(args, readyText) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      out += d.toString();
+      if (out.includes(readyText)) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+const load = (options) =>
+  JSON.parse(execFileSync(process.execPath, [LOAD, JSON.stringify(options)]).toString());
+
+export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'nines-bench-intake-'));
+  try {
+    const key = execFileSync(
+      process.execPath,
+      [
+        BIN,
+        'integration',
+        'create',
+        '--service',
+        'search',
+        '--type',
+        'pagerduty',
+        '--name',
+        'bench',
+        '--data-dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    )
+      .toString()
+      .trim();
+    const ninesPort = await freePort();
+    const barePort = await freePort();
+    const nines = await start(
+      [
+        '--max-semi-space-size=64',
+        BIN,
+        'serve',
+        '--data-dir',
+        dir,
+        '--port',
+        String(ninesPort),
+        '--log-level',
+        'error',
+        '--intake-rate',
+        '1000000',
+        '--intake-burst',
+        '1000000',
+      ],
+      'nines is serving',
+    );
+    const bare = await start([BARE, String(barePort)], 'ready');
+    const bodyFile = join(dir, 'trigger.json');
+    writeFileSync(
+      bodyFile,
+      JSON.stringify({
+        routing_key: key,
+        event_action: 'trigger',
+        client: 'bench',
+        payload: {
+          summary: 'orders: 14.4x burn over 1h',
+          source: 'prod-db-1',
+          severity: 'critical',
+          component: 'mysql',
+          custom_details: { slo: 'orders-availability', burn_rate: 15.2 },
+        },
+      }),
+    );
+    const results = { nines: [], bare: [] };
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? ['nines', 'bare'] : ['bare', 'nines'];
+        for (const name of order) {
+          const port = name === 'nines' ? ninesPort : barePort;
+          const res = load({
+            url: `http://127.0.0.1:${port}/v2/enqueue`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            bodyFile,
+            concurrency,
+            durationMs: seconds * 1000,
+          });
+          const ok = res.statuses['202'] ?? 0;
+          results[name].push({
+            perSecond: ok / res.seconds,
+            p50: res.p50,
+            p99: res.p99,
+            other: res.requests - ok,
+          });
+        }
+      }
+    } finally {
+      await stop(nines);
+      await stop(bare);
+    }
+    const pick = (xs, k) => median(xs.map((x) => x[k]));
+    return {
+      concurrency,
+      ninesPerSecond: pick(results.nines, 'perSecond'),
+      ninesP50Ms: pick(results.nines, 'p50'),
+      ninesP99Ms: pick(results.nines, 'p99'),
+      barePerSecond: pick(results.bare, 'perSecond'),
+      bareP50Ms: pick(results.bare, 'p50'),
+      bareP99Ms: pick(results.bare, 'p99'),
+      rejected: results.nines.reduce((s, x) => s + x.other, 0),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { ALERT_SEVERITIES, ALERT_STATUSES, INTEGRATION_TYPES } from '../alerting/types.js';
+
+/*
+ * Bodies of the intake routes. The protocol routes answer in their protocol's own
+ * format (PagerDuty, Splunk On-Call), so existing clients read them unchanged.
+ */
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const timestamp = z
+  .string()
+  .refine((s) => ISO_UTC.test(s), 'an ISO 8601 UTC timestamp')
+  .meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
+
+export const pagerDutyAccepted = z
+  .strictObject({
+    status: z.literal('success'),
+    message: z.literal('Event processed'),
+    dedup_key: z.string().describe('the alert key; generated when the trigger had none'),
+  })
+  .describe('The event is committed');
+
+export const pagerDutyChangeAccepted = z
+  .strictObject({ status: z.literal('success'), message: z.literal('Change event processed') })
+  .describe('The change is committed');
+
+export const pagerDutyError = z
+  .strictObject({
+    status: z.string().meta({ example: 'invalid event' }),
+    message: z.string().meta({ example: 'Event object is invalid' }),
+    errors: z.array(z.string()).describe('each problem, naming its field'),
+  })
+  .describe('PagerDuty Events API v2 error (400, 404, 413, 429 with Retry-After, 503)');
+
+export const splunkAccepted = z
+  .strictObject({ result: z.literal('success'), entity_id: z.string() })
+  .describe('The event is committed');
+
+export const splunkFailure = z
+  .strictObject({
+    result: z.literal('failure'),
+    message: z.string().meta({ example: 'Missing fields: message_type' }),
+  })
+  .describe('Splunk On-Call failure (400, 404, 413, 429 with Retry-After, 503)');
+
+export const alertmanagerAccepted = z
+  .strictObject({
+    status: z.literal('success'),
+    alerts: z.number().describe('alerts in the notification'),
+    duplicates: z.number().describe('alerts already received in an earlier delivery; nothing changed'),
+  })
+  .describe('Every alert of the notification is committed');
+
+const link = z.strictObject({ href: z.string(), text: z.string().optional() });
+
+export const intakeAlert = z.strictObject({
+  id: z.string(),
+  service: z.string(),
+  integration: z.strictObject({
+    id: z.string(),
+    name: z.string().nullable(),
+    type: z.enum(INTEGRATION_TYPES).nullable(),
+  }),
+  dedupKey: z.string().describe('dedup_key, Alertmanager fingerprint or Splunk entity_id'),
+  status: z.enum(ALERT_STATUSES),
+  summary: z.string().nullable(),
+  severity: z.enum(ALERT_SEVERITIES).nullable(),
+  source: z.string().nullable(),
+  startedAt: timestamp.describe('when the sender says it started'),
+  createdAt: timestamp.describe('when nines opened it'),
+  lastEventAt: timestamp,
+  acknowledgedAt: timestamp.nullable(),
+  resolvedAt: timestamp.nullable(),
+  events: z.number().describe('events that acted on it'),
+  labels: z.record(z.string(), z.string()),
+  details: z.record(z.string(), z.unknown()),
+  links: z.array(link),
+});
+export type IntakeAlertBody = z.infer<typeof intakeAlert>;
+
+export const change = z.strictObject({
+  id: z.string(),
+  service: z.string(),
+  integrationId: z.string(),
+  summary: z.string(),
+  source: z.string().nullable(),
+  timestamp,
+  receivedAt: timestamp,
+  links: z.array(link),
+  customDetails: z.unknown(),
+});
+export type ChangeBody = z.infer<typeof change>;
+
+for (const [schema, id] of [
+  [pagerDutyError, 'PagerDutyError'],
+  [splunkFailure, 'SplunkFailure'],
+  [intakeAlert, 'IntakeAlert'],
+  [change, 'Change'],
+] as const)
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+
+export const intakeResponses = {
+  alerts: z.strictObject({ alerts: z.array(intakeAlert) }).describe('Received alerts, newest first'),
+  changes: z.strictObject({ changes: z.array(change) }).describe('Changes, newest first'),
+};
