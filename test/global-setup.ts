@@ -1,10 +1,13 @@
 import type { TestProject } from 'vitest/node';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
+import { ensurePrometheusInstalled } from './support/prometheus.js';
 
 let postgres: TestPostgres | undefined;
 
 /** One PostgreSQL for the whole run; every test creates its own database in it. */
 export async function setup(project: TestProject): Promise<void> {
+  // Installed once here, not by two test files racing for the package manager.
+  ensurePrometheusInstalled();
   postgres = await startPostgres();
   project.provide('postgresUrl', postgres.url);
 }
