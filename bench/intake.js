@@ -6,37 +6,15 @@
  * limit is raised for the run: it measures the store path, not the limiter.
  * Server and load generator run as separate processes; rounds are interleaved.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, median } from './util.js';
+import { freePort, median, startNode, stopNode } from './util.js';
 
 const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
-
-function start(args, readyText) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d) => {
-      out += d.toString();
-      if (out.includes(readyText)) resolve(child);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 const load = (options) =>
   JSON.parse(execFileSync(process.execPath, [LOAD, JSON.stringify(options)]).toString());
@@ -65,7 +43,7 @@ export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } 
       .trim();
     const ninesPort = await freePort();
     const barePort = await freePort();
-    const nines = await start(
+    const nines = await startNode(
       [
         '--max-semi-space-size=64',
         BIN,
@@ -83,7 +61,7 @@ export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } 
       ],
       'nines is serving',
     );
-    const bare = await start([BARE, String(barePort)], 'ready');
+    const bare = await startNode([BARE, String(barePort)], 'ready');
     const bodyFile = join(dir, 'trigger.json');
     writeFileSync(
       bodyFile,
@@ -124,8 +102,8 @@ export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } 
         }
       }
     } finally {
-      await stop(nines);
-      await stop(bare);
+      await stopNode(nines);
+      await stopNode(bare);
     }
     const pick = (xs, k) => median(xs.map((x) => x[k]));
     return {

@@ -1,13 +1,4 @@
-/**
- * (e) SLIs through PromQL: 500 SLOs, each on its own ratio SLI, read from a local
- *     Prometheus (Debian's package, loaded with two hours of history for 500
- *     services). Reports the first read (the backfill), then steady polls that
- *     each read one new minute of every SLI: queries per poll and poll duration,
- *     against a bare loop sending the same range queries with undici, plus the
- *     evaluation tick over the 500 SLOs.
- */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +6,7 @@ import { request } from 'undici';
 import { loadCatalog } from '../dist/catalog/load.js';
 import { Engine } from '../dist/runtime/engine.js';
 import { PrometheusSource } from '../dist/sources/prometheus/source.js';
-import { freePort, median } from './util.js';
+import { loadHistory, median, spawnPrometheus } from './util.js';
 
 const SLOS = 500;
 const MINUTE = 60_000;
@@ -41,44 +32,10 @@ function history(start, end) {
 }
 
 async function startPrometheus(start, end) {
-  if (!existsSync('/usr/bin/prometheus'))
-    throw new Error('install Debian prometheus (apt-get install prometheus)');
   const dir = mkdtempSync(join(tmpdir(), 'nines-bench-prom-'));
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  writeFileSync(join(dir, 'history.om'), history(start, end));
-  const r = spawnSync('/usr/bin/promtool', [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    join(dir, 'history.om'),
-    join(dir, 'data'),
-  ]);
-  if (r.status !== 0) throw new Error(`promtool: ${r.stderr}`);
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=30d',
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {}
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  return {
-    url,
-    stop() {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  loadHistory(history(start, end), dir);
+  return spawnPrometheus(dir);
 }
 
 function catalogText(url) {

@@ -1,17 +1,3 @@
-/**
- * (f) Prometheus rule evaluation: the rules `nines rules generate` writes against
- *     Sloth-style rules (Sloth's shapes, written here: 7 ratio windows, the
- *     optimized period rule averaging 5m ratios, 7 metadata rules, a page and a
- *     ticket alert) for the same 200 SLOs, over a synthetic exporter scraped every
- *     second. Each rule set gets its own Prometheus, side by side, loaded with the
- *     same hours of history (raw counters, and the recorded series its period rule
- *     reads at the density it would have: Sloth's 5m ratios every 30 s, nines'
- *     5-minute counts every 5 minutes); rules run every 10 s. Reports the fastest
- *     evaluation of each group (from /api/v1/rules), the sum of
- *     `prometheus_rule_group_last_duration_seconds` and Prometheus' CPU (from its
- *     /metrics), and the period rules' own times.
- */
-import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -21,7 +7,7 @@ import { stringify } from 'yaml';
 import { loadCatalog } from '../dist/catalog/load.js';
 import { generateRules } from '../dist/rules/generate.js';
 import { renderRules } from '../dist/rules/render.js';
-import { freePort } from './util.js';
+import { loadHistory, spawnPrometheus } from './util.js';
 
 const SLOS = 200;
 const HISTORY_HOURS = 12;
@@ -191,45 +177,12 @@ async function startPrometheus(blocks, rulesText, target) {
       `scrape_configs: [{job_name: bench, static_configs: [{targets: ["${target}"]}]}]`,
     ].join('\n'),
   );
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/prometheus',
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=30d',
-    ],
-    { stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    stop() {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return spawnPrometheus(dir);
 }
 
 function createBlocks(text) {
   const dir = mkdtempSync(join(tmpdir(), 'nines-bench-blocks-'));
-  writeFileSync(join(dir, 'history.om'), text);
-  const r = spawnSync('/usr/bin/promtool', [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    join(dir, 'history.om'),
-    join(dir, 'data'),
-  ]);
-  if (r.status !== 0) throw new Error(`promtool: ${r.stderr}`);
-  rmSync(join(dir, 'history.om'));
+  loadHistory(text, dir);
   return dir;
 }
 

@@ -6,39 +6,17 @@
  *     server answering the same bytes.
  * Server and load generator run as separate processes; rounds are interleaved.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, median } from './util.js';
+import { freePort, median, startNode, stopNode } from './util.js';
 
 const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 const EVENTS_PER_BATCH = 1_000;
 const SLIS = ['search-ok', 'search-fast', 'order-placed', 'payment-succeeded', 'recommendations-fast'];
-
-function start(args, readyText) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d) => {
-      out += d.toString();
-      if (out.includes(readyText)) resolve(child);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
 
 function load(options) {
   return JSON.parse(execFileSync(process.execPath, [LOAD, JSON.stringify(options)]).toString());
@@ -72,7 +50,7 @@ export async function benchServer({ rounds = 3, seconds = 6, concurrency = 8 } =
       .trim();
     const ninesPort = await freePort();
     const barePort = await freePort();
-    const nines = await start(
+    const nines = await startNode(
       [
         '--max-semi-space-size=64',
         BIN,
@@ -95,7 +73,7 @@ export async function benchServer({ rounds = 3, seconds = 6, concurrency = 8 } =
     });
     const listFile = join(dir, 'slos.json');
     writeFileSync(listFile, Buffer.from(await list.arrayBuffer()));
-    const bare = await start([BARE, String(barePort), listFile], 'ready');
+    const bare = await startNode([BARE, String(barePort), listFile], 'ready');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const ingest = { nines: [], bare: [] };
     const api = { nines: [], bare: [] };
@@ -140,8 +118,8 @@ export async function benchServer({ rounds = 3, seconds = 6, concurrency = 8 } =
         }
       }
     } finally {
-      await stop(nines);
-      await stop(bare);
+      await stopNode(nines);
+      await stopNode(bare);
     }
     const pick = (xs, k) => median(xs.map((x) => x[k]));
     return {

@@ -1,6 +1,7 @@
 import { RateLimiter } from '../alerting/rate-limit.js';
 import type { AlertEvent, ChangeEvent, IntegrationType } from '../alerting/types.js';
 import type { Store } from '../store/db.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { type AppliedEvent, IntakeRepository } from '../store/intake.js';
 import { type Integration, IntegrationRepository } from '../store/integrations.js';
 
@@ -22,12 +23,6 @@ export type IntakeResult =
   | { readonly kind: 'alerts'; readonly applied: readonly AppliedEvent[] }
   | { readonly kind: 'change'; readonly id: string | null; readonly duplicate: boolean };
 
-interface Pending {
-  readonly job: IntakeJob;
-  readonly resolve: (r: IntakeResult) => void;
-  readonly reject: (e: unknown) => void;
-}
-
 /** Most events in one transaction, so a flood cannot build one without end. */
 const MAX_GROUP_EVENTS = 5_000;
 
@@ -37,10 +32,7 @@ const MAX_GROUP_EVENTS = 5_000;
  * one; each is answered only after its transaction commits.
  */
 export class Intake {
-  private queue: Pending[] = [];
-  private running: Promise<void> | undefined;
-  private closed = false;
-  readonly stats = { commits: 0, jobs: 0 };
+  private readonly queue: GroupCommit<IntakeJob, IntakeResult>;
   private readonly repo: IntakeRepository;
   private readonly limiter: RateLimiter;
   readonly integrations: IntegrationRepository;
@@ -52,6 +44,17 @@ export class Intake {
     this.repo = new IntakeRepository(store.db);
     this.integrations = new IntegrationRepository(store.db);
     this.limiter = new RateLimiter(limits.ratePerSecond, limits.burst);
+    this.queue = new GroupCommit({
+      commit: (jobs) => this.commit(jobs),
+      weight: (job) => (job.kind === 'alerts' ? job.events.length : 1),
+      maxWeight: MAX_GROUP_EVENTS,
+      closedMessage: 'alert intake is closed',
+    });
+  }
+
+  /** Commits and jobs so far. */
+  get stats(): { commits: number; jobs: number } {
+    return this.queue.stats;
   }
 
   get repository(): IntakeRepository {
@@ -70,69 +73,31 @@ export class Intake {
   }
 
   submit(job: IntakeJob): Promise<IntakeResult> {
-    if (this.closed) return Promise.reject(new Error('alert intake is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
-      this.running ??= this.drain();
-    });
+    return this.queue.submit(job);
   }
 
   /** Waits for everything submitted so far to be committed (or failed). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private async drain(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const group: Pending[] = [];
-      let events = 0;
-      while (this.queue.length > 0 && (group.length === 0 || events < MAX_GROUP_EVENTS)) {
-        const next = this.queue.shift() as Pending;
-        group.push(next);
-        events += next.job.kind === 'alerts' ? next.job.events.length : 1;
-      }
-      await this.commit(group);
-    }
-    this.running = undefined;
-  }
-
-  private async commit(group: readonly Pending[]): Promise<void> {
-    let results: IntakeResult[];
-    try {
-      results = await this.store.db.transaction().execute(async (trx) => {
-        const alertJobs = group.flatMap(({ job }) => (job.kind === 'alerts' ? [job] : []));
-        const applied = await this.repo.applyMany(alertJobs, trx);
-        const out: IntakeResult[] = [];
-        let next = 0;
-        for (const { job } of group) {
-          if (job.kind === 'alerts') {
-            out.push({ kind: 'alerts', applied: applied[next++] ?? [] });
-          } else {
-            out.push({
-              kind: 'change',
-              ...(await this.repo.addChange(job.integration, job.change, job.receivedAt, trx)),
-            });
-          }
+  private commit(jobs: readonly IntakeJob[]): Promise<IntakeResult[]> {
+    return this.store.db.transaction().execute(async (trx) => {
+      const alertJobs = jobs.flatMap((job) => (job.kind === 'alerts' ? [job] : []));
+      const applied = await this.repo.applyMany(alertJobs, trx);
+      const out: IntakeResult[] = [];
+      let next = 0;
+      for (const job of jobs) {
+        if (job.kind === 'alerts') {
+          out.push({ kind: 'alerts', applied: applied[next++] ?? [] });
+        } else {
+          out.push({
+            kind: 'change',
+            ...(await this.repo.addChange(job.integration, job.change, job.receivedAt, trx)),
+          });
         }
-        return out;
-      });
-    } catch (err) {
-      // One failing job must not fail the others that shared its transaction.
-      if (group.length > 1) {
-        for (const p of group) await this.commit([p]);
-        return;
       }
-      for (const p of group) p.reject(err);
-      return;
-    }
-    this.stats.commits++;
-    this.stats.jobs += group.length;
-    for (const [i, p] of group.entries()) {
-      const r = results[i];
-      if (r) p.resolve(r);
-      else p.reject(new Error('no result for a committed job'));
-    }
+      return out;
+    });
   }
 }

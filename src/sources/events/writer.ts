@@ -2,6 +2,7 @@ import { BatchRepository } from '../../store/batches.js';
 import { BucketRepository, type BucketRow, RESOLUTION_MS } from '../../store/buckets.js';
 import { CursorRepository } from '../../store/cursors.js';
 import type { Store } from '../../store/db.js';
+import { GroupCommit } from '../../store/group-commit.js';
 import { aggregateByMinute, type MinuteCounts } from './aggregate.js';
 import type { SliEvent } from './parse.js';
 
@@ -20,12 +21,6 @@ export interface IngestOutcome {
   readonly duplicate: boolean;
 }
 
-interface Pending {
-  readonly batch: IngestBatch;
-  readonly resolve: (o: IngestOutcome) => void;
-  readonly reject: (e: unknown) => void;
-}
-
 export interface WriterStats {
   commits: number;
   batches: number;
@@ -36,18 +31,16 @@ export interface WriterStats {
 const MAX_GROUP_EVENTS = 500_000;
 
 /**
- * Group commit: requests that arrive while a transaction is running wait for the
- * next one and share it, so each push is acknowledged only after it is durable
- * while the number of commits (fsyncs) stays small under load.
+ * Durable SLI counts with group commit (see `GroupCommit`): each push is
+ * acknowledged only after it is committed, and memory is fed right after the
+ * commit, before the answer, so a client that reads after its 202 sees its events.
  */
 export class EventWriter {
-  private queue: Pending[] = [];
-  private running: Promise<void> | undefined;
-  private closed = false;
   readonly stats: WriterStats = { commits: 0, batches: 0, events: 0 };
   private readonly buckets: BucketRepository;
   private readonly batches: BatchRepository;
   private readonly cursors: CursorRepository;
+  private readonly queue: GroupCommit<IngestBatch, IngestOutcome>;
 
   constructor(
     private readonly store: Store,
@@ -57,86 +50,55 @@ export class EventWriter {
     this.buckets = new BucketRepository(store.db);
     this.batches = new BatchRepository(store.db);
     this.cursors = new CursorRepository(store.db);
-  }
-
-  submit(batch: IngestBatch): Promise<IngestOutcome> {
-    if (this.closed) return Promise.reject(new Error('the event writer is closed'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject });
-      this.running ??= this.drain();
+    this.queue = new GroupCommit({
+      commit: (group) => this.commit(group),
+      weight: (batch) => batch.events.length,
+      maxWeight: MAX_GROUP_EVENTS,
+      closedMessage: 'the event writer is closed',
     });
   }
 
+  submit(batch: IngestBatch): Promise<IngestOutcome> {
+    return this.queue.submit(batch);
+  }
+
   /** Waits for everything submitted so far to be committed (or failed). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 
-  private async drain(): Promise<void> {
-    // Let requests that arrive in the same tick join the first group.
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const group: Pending[] = [];
-      let events = 0;
-      while (this.queue.length > 0 && (group.length === 0 || events < MAX_GROUP_EVENTS)) {
-        const next = this.queue.shift() as Pending;
-        group.push(next);
-        events += next.batch.events.length;
-      }
-      await this.commit(group);
-    }
-    this.running = undefined;
-  }
-
-  private async commit(group: readonly Pending[]): Promise<void> {
-    let outcomes: IngestOutcome[];
-    let added: MinuteCounts[];
-    try {
-      [outcomes, added] = await this.store.db.transaction().execute(async (trx) => {
-        const withIds = group.filter((p) => p.batch.batchId !== undefined);
-        const claimed = await this.batches.claim(
-          withIds.map((p) => ({
-            batchId: p.batch.batchId as string,
-            receivedAt: p.batch.receivedAt,
-            events: p.batch.events.length,
-          })),
-          trx,
-        );
-        const taken = new Set<string>();
-        const counts = new Map<string, MinuteCounts>();
-        const result = group.map((p) => {
-          const id = p.batch.batchId;
-          // A repeated id within the group: the first occurrence is the one counted.
-          if (id !== undefined && (!claimed.has(id) || taken.has(id)))
-            return { accepted: 0, duplicate: true };
-          if (id !== undefined) taken.add(id);
-          aggregateByMinute(p.batch.events, counts);
-          return { accepted: p.batch.events.length, duplicate: false };
-        });
-        const minutes = [...counts.values()];
-        await this.buckets.add(bucketRows(minutes), trx);
-        for (const p of group) if (p.batch.cursor) await this.cursors.move(p.batch.cursor, trx);
-        return [result, minutes] as const;
+  private async commit(group: readonly IngestBatch[]): Promise<IngestOutcome[]> {
+    const [outcomes, added] = await this.store.db.transaction().execute(async (trx) => {
+      const withIds = group.filter((b) => b.batchId !== undefined);
+      const claimed = await this.batches.claim(
+        withIds.map((b) => ({
+          batchId: b.batchId as string,
+          receivedAt: b.receivedAt,
+          events: b.events.length,
+        })),
+        trx,
+      );
+      const taken = new Set<string>();
+      const counts = new Map<string, MinuteCounts>();
+      const result = group.map((b): IngestOutcome => {
+        const id = b.batchId;
+        // A repeated id within the group: the first occurrence is the one counted.
+        if (id !== undefined && (!claimed.has(id) || taken.has(id))) return { accepted: 0, duplicate: true };
+        if (id !== undefined) taken.add(id);
+        aggregateByMinute(b.events, counts);
+        return { accepted: b.events.length, duplicate: false };
       });
-    } catch (err) {
-      // One bad batch must not fail the others that shared its transaction: retry them one by one.
-      if (group.length > 1) {
-        for (const p of group) await this.commit([p]);
-        return;
-      }
-      for (const p of group) p.reject(err);
-      return;
-    }
+      const minutes = [...counts.values()];
+      await this.buckets.add(bucketRows(minutes), trx);
+      for (const b of group) if (b.cursor) await this.cursors.move(b.cursor, trx);
+      return [result, minutes] as const;
+    });
     this.stats.commits++;
     this.stats.batches += group.length;
-    // Memory first, then the answer: a client that reads right after its 202 sees its events.
+    for (const o of outcomes) this.stats.events += o.accepted;
+    // Memory first, then the answer.
     this.onCommitted(added);
-    for (const [i, p] of group.entries()) {
-      const o = outcomes[i] ?? { accepted: 0, duplicate: true };
-      this.stats.events += o.accepted;
-      p.resolve(o);
-    }
+    return outcomes;
   }
 }
 
