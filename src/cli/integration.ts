@@ -2,50 +2,29 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { INTEGRATION_TYPES, type IntegrationType } from '../alerting/types.js';
 import { ConfigError, readServerConfig } from '../runtime/config.js';
-import { openStore } from '../store/db.js';
 import { IntegrationRepository } from '../store/integrations.js';
 import { requireValidCatalog } from './catalog-input.js';
 import type { Io } from './io.js';
 import { UserError } from './io.js';
+import { type StoreFlags, storeOptions, withStore } from './store-input.js';
 
-interface StoreFlags {
-  dataDir?: string;
-  database?: string;
-  catalog?: string;
-}
-
-function configOf(flags: StoreFlags, io: Io) {
+/** The catalog directory, as `nines serve` would find it (flag, NINES_CATALOG, default). */
+function catalogDir(flags: { catalog?: string }, io: Io): string {
   try {
-    return readServerConfig(flags, io.env);
+    return readServerConfig({ catalog: flags.catalog }, io.env).catalog;
   } catch (err) {
     if (err instanceof ConfigError) throw new UserError(err.message);
     throw err;
   }
 }
 
-async function withIntegrations<T>(
+function withIntegrations<T>(
   flags: StoreFlags,
   io: Io,
   fn: (repo: IntegrationRepository) => Promise<T>,
 ): Promise<T> {
-  const config = configOf(flags, io);
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store = await openStore({ url: config.database, dataDir: config.dataDir });
-  } catch (err) {
-    throw new UserError(`cannot open the store: ${(err as Error).message}`);
-  }
-  try {
-    return await fn(new IntegrationRepository(store.db));
-  } finally {
-    await store.close();
-  }
+  return withStore(flags, io, (store) => fn(new IntegrationRepository(store.db)));
 }
-
-const storeOptions = (cmd: Command) =>
-  cmd
-    .option('--data-dir <dir>', 'data directory of the SQLite store (env NINES_DATA_DIR, default ./.nines)')
-    .option('--database <url>', 'postgres://… to use PostgreSQL (env NINES_DATABASE_URL)');
 
 /** Where each kind of key is sent. */
 const USAGE: Record<IntegrationType, (key: string) => string> = {
@@ -77,8 +56,16 @@ export function registerIntegration(program: Command, io: Io): void {
       .option('-c, --catalog <dir>', 'catalog directory (env NINES_CATALOG, default examples/webshop)')
       .option('--json', 'print {id, name, service, type, key}'),
   ).action(
-    async (opts: StoreFlags & { service: string; type: IntegrationType; name: string; json?: boolean }) => {
-      const { catalog } = await requireValidCatalog(configOf(opts, io).catalog, io);
+    async (
+      opts: StoreFlags & {
+        catalog?: string;
+        service: string;
+        type: IntegrationType;
+        name: string;
+        json?: boolean;
+      },
+    ) => {
+      const { catalog } = await requireValidCatalog(catalogDir(opts, io), io);
       if (!catalog.Service.has(opts.service)) {
         const known = [...catalog.Service.keys()].sort();
         throw new UserError(

@@ -1,45 +1,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ConfigError, readServerConfig } from '../runtime/config.js';
-import { openStore } from '../store/db.js';
 import { ROLES, type Role, TokenRepository } from '../store/tokens.js';
 import type { Io } from './io.js';
 import { UserError } from './io.js';
+import { type StoreFlags, storeOptions, withStore } from './store-input.js';
 
-interface StoreFlags {
-  dataDir?: string;
-  database?: string;
+function withTokens<T>(flags: StoreFlags, io: Io, fn: (tokens: TokenRepository) => Promise<T>): Promise<T> {
+  return withStore(flags, io, (store) => fn(new TokenRepository(store.db)));
 }
-
-async function withTokens<T>(
-  flags: StoreFlags,
-  io: Io,
-  fn: (tokens: TokenRepository) => Promise<T>,
-): Promise<T> {
-  let config: ReturnType<typeof readServerConfig>;
-  try {
-    config = readServerConfig(flags, io.env);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UserError(err.message);
-    throw err;
-  }
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store = await openStore({ url: config.database, dataDir: config.dataDir });
-  } catch (err) {
-    throw new UserError(`cannot open the store: ${(err as Error).message}`);
-  }
-  try {
-    return await fn(new TokenRepository(store.db));
-  } finally {
-    await store.close();
-  }
-}
-
-const storeOptions = (cmd: Command) =>
-  cmd
-    .option('--data-dir <dir>', 'data directory of the SQLite store (env NINES_DATA_DIR, default ./.nines)')
-    .option('--database <url>', 'postgres://… to use PostgreSQL (env NINES_DATABASE_URL)');
 
 export function registerToken(program: Command, io: Io): void {
   const token = program.command('token').description('create, list and revoke API tokens');
