@@ -10,9 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, median, startNode, stopNode } from './util.js';
+import { freePort, median, ninesOutput, startNines, startNode, stopNode } from './util.js';
 
-const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 
@@ -22,45 +21,26 @@ const load = (options) =>
 export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'nines-bench-intake-'));
   try {
-    const key = execFileSync(
-      process.execPath,
-      [
-        BIN,
-        'integration',
-        'create',
-        '--service',
-        'search',
-        '--type',
-        'pagerduty',
-        '--name',
-        'bench',
-        '--data-dir',
-        dir,
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    )
-      .toString()
-      .trim();
-    const ninesPort = await freePort();
+    const key = ninesOutput([
+      'integration',
+      'create',
+      '--service',
+      'search',
+      '--type',
+      'pagerduty',
+      '--name',
+      'bench',
+      '--data-dir',
+      dir,
+    ]);
     const barePort = await freePort();
-    const nines = await startNode(
-      [
-        '--max-semi-space-size=64',
-        BIN,
-        'serve',
-        '--data-dir',
-        dir,
-        '--port',
-        String(ninesPort),
-        '--log-level',
-        'error',
-        '--intake-rate',
-        '1000000',
-        '--intake-burst',
-        '1000000',
-      ],
-      'nines is serving',
-    );
+    const { child: nines, port: ninesPort } = await startNines(dir, [
+      '--intake-rate',
+      '1000000',
+      '--intake-burst',
+      '1000000',
+    ]);
+
     const bare = await startNode([BARE, String(barePort)], 'ready');
     const bodyFile = join(dir, 'trigger.json');
     writeFileSync(

@@ -10,9 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, median, startNode, stopNode } from './util.js';
+import { freePort, median, ninesOutput, startNines, startNode, stopNode } from './util.js';
 
-const BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 const EVENTS_PER_BATCH = 1_000;
@@ -37,35 +36,10 @@ function batchBody() {
 export async function benchServer({ rounds = 3, seconds = 6, concurrency = 8 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'nines-bench-'));
   try {
-    const token = execFileSync(process.execPath, [
-      BIN,
-      'token',
-      'create',
-      '--role',
-      'responder',
-      '--data-dir',
-      dir,
-    ])
-      .toString()
-      .trim();
-    const ninesPort = await freePort();
+    const token = ninesOutput(['token', 'create', '--role', 'responder', '--data-dir', dir]);
     const barePort = await freePort();
-    const nines = await startNode(
-      [
-        '--max-semi-space-size=64',
-        BIN,
-        'serve',
-        '--data-dir',
-        dir,
-        '--port',
-        String(ninesPort),
-        '--log-level',
-        'error',
-        '--max-event-age-hours',
-        '1',
-      ],
-      'nines is serving',
-    );
+    const { child: nines, port: ninesPort } = await startNines(dir, ['--max-event-age-hours', '1']);
+
     const bodyFile = join(dir, 'batch.json');
     writeFileSync(bodyFile, batchBody());
     const list = await fetch(`http://127.0.0.1:${ninesPort}/api/v1/slos`, {

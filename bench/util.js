@@ -1,5 +1,5 @@
 /** Small helpers every benchmark uses. */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -96,4 +96,34 @@ export async function spawnPrometheus(dir) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const NINES_BIN = new URL('../bin/nines.js', import.meta.url).pathname;
+
+/** Runs `nines ARGS…` to completion and returns what it printed on stdout, trimmed (a token, a key). */
+export function ninesOutput(args) {
+  return execFileSync(process.execPath, [NINES_BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim();
+}
+
+/** Starts `nines serve` on `dataDir` and a free port, logging errors only; resolves with the child and its port. */
+export async function startNines(dataDir, flags = []) {
+  const port = await freePort();
+  const child = await startNode(
+    [
+      '--max-semi-space-size=64',
+      NINES_BIN,
+      'serve',
+      '--data-dir',
+      dataDir,
+      '--port',
+      String(port),
+      '--log-level',
+      'error',
+      ...flags,
+    ],
+    'nines is serving',
+  );
+  return { child, port };
 }
