@@ -163,6 +163,27 @@ ${extra}`,
   return c;
 }
 
+/** An SLO of the checkout service on an inline Prometheus SLI, as a catalog document. */
+function promSlo(name: string, dataSource: string, indicator: string, target = 99): string {
+  return `---
+apiVersion: nines/v1
+kind: SLO
+metadata: {name: ${name}}
+spec:
+  service: checkout
+  indicator:
+    source: {type: prometheus, dataSource: ${dataSource}}
+    ${indicator}
+  objectives: [{target: ${target}}]
+  window: 28d
+`;
+}
+
+/** An SLO as the API answers it. */
+async function sloOf(app: TestNines, slo: string) {
+  return (await app.app.inject({ url: `/api/v1/slos/${slo}`, headers: app.auth.viewer })).json();
+}
+
 describe('SLIs from Prometheus', () => {
   let nines: TestNines;
   afterAll(async () => {
@@ -187,8 +208,7 @@ describe('SLIs from Prometheus', () => {
     await nines.prometheus.poll();
     expect(nines.prometheus.status('from-prometheus')).toMatchObject({ state: 'ok' });
     await nines.evaluate();
-    const get = async (slo: string) =>
-      (await nines.app.inject({ url: `/api/v1/slos/${slo}`, headers: nines.auth.viewer })).json();
+    const get = (slo: string) => sloOf(nines, slo);
     const viaProm = await get('via-promql');
     const viaEvents = await get('via-events');
     // Rates are estimates at the edges of the history; inside, they agree closely.
@@ -212,72 +232,31 @@ describe('SLIs from Prometheus', () => {
 
   it('show a failing query, an unreachable Prometheus and a missing bucket on the SLO, never as an outage', async () => {
     await nines?.cleanup();
-    const extra = `---
+    const extra = [
+      `---
 apiVersion: nines/v1
 kind: DataSource
 metadata: {name: gone}
 spec: {type: prometheus, url: "http://127.0.0.1:9", timeout: 5s}
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: unreachable}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: gone}
-    ratio: {bad: "sum(rate(x[{{window}}]))", total: "sum(rate(y[{{window}}]))"}
-  objectives: [{target: 99}]
-  window: 28d
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: bad-query}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: prom}
-    ratio: {bad: "sum(rate(x[{{window}}])", total: "sum(rate(y[{{window}}]))"}
-  objectives: [{target: 99}]
-  window: 28d
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: no-bucket}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: prom}
-    latency: {threshold: 800ms, histogram: shop_requests}
-  objectives: [{target: 99}]
-  window: 28d
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: between-buckets}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: prom}
-    latency: {threshold: 800ms, histogram: shop_latency_seconds}
-  objectives: [{target: 99}]
-  window: 28d
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: fast}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: prom}
-    latency: {threshold: 500ms, histogram: shop_latency_seconds}
-  objectives: [{target: 90}]
-  window: 28d
-`;
+`,
+      promSlo(
+        'unreachable',
+        'gone',
+        'ratio: {bad: "sum(rate(x[{{window}}]))", total: "sum(rate(y[{{window}}]))"}',
+      ),
+      promSlo(
+        'bad-query',
+        'prom',
+        'ratio: {bad: "sum(rate(x[{{window}}])", total: "sum(rate(y[{{window}}]))"}',
+      ),
+      promSlo('no-bucket', 'prom', 'latency: {threshold: 800ms, histogram: shop_requests}'),
+      promSlo('between-buckets', 'prom', 'latency: {threshold: 800ms, histogram: shop_latency_seconds}'),
+      promSlo('fast', 'prom', 'latency: {threshold: 500ms, histogram: shop_latency_seconds}', 90),
+    ].join('');
     nines = await startTestNines({ catalog: catalog(prometheus.url, extra), now });
     await nines.prometheus.poll();
     await nines.evaluate();
-    const get = async (slo: string) =>
-      (await nines.app.inject({ url: `/api/v1/slos/${slo}`, headers: nines.auth.viewer })).json();
+    const get = (slo: string) => sloOf(nines, slo);
     const unreachable = await get('unreachable');
     expect(unreachable.dataSource).toMatchObject({
       state: 'failing',
@@ -308,23 +287,14 @@ spec:
 
   it('read counters Prometheus scraped: minute by minute, the same counts as pushed events', async () => {
     await nines?.cleanup();
-    const extra = `---
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: live-promql}
-spec:
-  service: checkout
-  indicator:
-    source: {type: prometheus, dataSource: prom}
-    ratio: {bad: 'sum(rate(live_requests_total{code="500"}[{{window}}]))', total: 'sum(rate(live_requests_total[{{window}}]))'}
-  objectives: [{target: 99}]
-  window: 28d
----
-apiVersion: nines/v1
-kind: SLO
-metadata: {name: live-events}
-spec: {service: checkout, indicator: {ratio: {}}, objectives: [{target: 99}], window: 28d}
-`;
+    const extra = [
+      promSlo(
+        'live-promql',
+        'prom',
+        `ratio: {bad: 'sum(rate(live_requests_total{code="500"}[{{window}}]))', total: 'sum(rate(live_requests_total[{{window}}]))'}`,
+      ),
+      '---\napiVersion: nines/v1\nkind: SLO\nmetadata: {name: live-events}\nspec: {service: checkout, indicator: {ratio: {}}, objectives: [{target: 99}], window: 28d}\n',
+    ].join('');
     nines = await startTestNines({ catalog: catalog(prometheus.url, extra), now: Date.now() });
     nines.clock.set(Date.now());
     // Wait until the exporter has played its minutes up to the present and they are scraped.
