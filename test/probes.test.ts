@@ -233,6 +233,20 @@ describe('probes in a running nines', () => {
     expect(res.json().runs).toHaveLength(2);
   });
 
+  it('runs one manual run of a probe at a time: a second at once is a 429', async () => {
+    app = await startTestNines({ catalog: probeCatalog(), probeEnv: { SHOP_TOKEN: 's3cret-token' } });
+    const run = () =>
+      app.app.inject({ method: 'POST', url: '/api/v1/probes/order/run', headers: app.auth.responder });
+    const [first, second] = await Promise.all([run(), run()]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([200, 429]);
+    const refused = first.statusCode === 429 ? first : second;
+    expect(refused.json().error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: "probe 'order' is already being run by hand; wait for that run",
+    });
+    expect((await run()).statusCode).toBe(200);
+  });
+
   it('answers 404 for a probe that is not in the catalog', async () => {
     app = await startTestNines({ catalog: probeCatalog() });
     const res = await app.app.inject({ url: '/api/v1/probes/nope', headers: app.auth.viewer });

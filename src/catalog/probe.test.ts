@@ -459,7 +459,7 @@ spec:
 `,
     expected: [
       "case.yaml:3:18 warning: metadata.name: probe 'p' feeds no SLI, so its results reach no SLO (add an SLI with source: {type: probe, probe: p})",
-      "case.yaml:5:54 spec.certificate.minValidity: '2 weeks' is not a duration; write a whole number and h, d or w (e.g. 14d)",
+      "case.yaml:5:54 spec.certificate.minValidity: '2 weeks' is not a duration above 0; write a whole number and h, d or w (e.g. 14d)",
       'case.yaml:6:9 spec.tls.insecure: a certificate check always verifies the certificate',
     ],
   },

@@ -1,4 +1,5 @@
 import type { Catalog, Probe } from '../catalog/model.js';
+import { NinesError } from '../errors.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EventWriter } from '../sources/events/writer.js';
 import { ProbeFeed } from '../sources/probes/feed.js';
@@ -20,6 +21,9 @@ export interface ProbeServiceDeps {
   readonly log: (message: string, err: unknown) => void;
 }
 
+/** Runs kept in memory while the store refuses them. */
+const MAX_PENDING = 10_000;
+
 /** How often finished runs are written to the history, in one transaction. */
 const FLUSH_MS = 1_000;
 
@@ -34,6 +38,9 @@ export class ProbeService {
   private pending: { trigger: ProbeTrigger; result: ProbeRunResult }[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Manual runs in flight, by probe. */
+  private readonly manual = new Map<string, Promise<ProbeRunResult>>();
+  private readonly stopping = new AbortController();
 
   constructor(private readonly deps: ProbeServiceDeps) {
     this.feed = new ProbeFeed(deps.catalog);
@@ -57,12 +64,34 @@ export class ProbeService {
     this.timer.unref();
   }
 
-  /** Runs a probe now, outside its schedule; the run is kept in the history but feeds no SLI. */
+  /**
+   * Runs a probe now, outside its schedule; the run is kept in the history but
+   * feeds no SLI. One manual run per probe at a time, and at most the concurrency
+   * limit of them in all: a responder cannot start runs without end.
+   */
   async runNow(probe: Probe): Promise<ProbeRunResult> {
-    const result = await runProbe(probe, { env: this.deps.env, now: this.deps.clock });
-    this.pending.push({ trigger: 'manual', result });
-    await this.flush();
-    return result;
+    if (this.manual.has(probe.name)) {
+      throw new NinesError(
+        'RATE_LIMITED',
+        `probe '${probe.name}' is already being run by hand; wait for that run`,
+      );
+    }
+    if (this.manual.size >= this.deps.concurrency) {
+      throw new NinesError(
+        'RATE_LIMITED',
+        `${this.manual.size} probes are being run by hand already; try again shortly`,
+      );
+    }
+    const run = runProbe(probe, { env: this.deps.env, now: this.deps.clock, signal: this.stopping.signal });
+    this.manual.set(probe.name, run);
+    try {
+      const result = await run;
+      this.pending.push({ trigger: 'manual', result });
+      await this.flush();
+      return result;
+    } finally {
+      this.manual.delete(probe.name);
+    }
   }
 
   /** Writes the runs finished so far. */
@@ -75,14 +104,17 @@ export class ProbeService {
   }
 
   private async write(): Promise<void> {
-    try {
-      while (this.pending.length > 0) {
-        const batch = this.pending;
-        this.pending = [];
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
         await this.deps.runs.record(batch);
+      } catch (err) {
+        // Kept for the next flush (the newest runs, so a long outage cannot grow it without end).
+        this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);
+        this.deps.log('storing probe runs failed; retried on the next flush', err);
+        return;
       }
-    } catch (err) {
-      this.deps.log('storing probe runs failed', err);
     }
   }
 
@@ -93,7 +125,9 @@ export class ProbeService {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort(new Error('nines is stopping'));
     await this.scheduler.stop();
+    await Promise.allSettled(this.manual.values());
     await this.flush();
   }
 

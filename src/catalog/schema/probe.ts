@@ -16,8 +16,9 @@ export const probeDuration = z.union([
 ]);
 
 /** Certificate validity left: `14d`, `72h`. */
-export const validityDuration = z.string().regex(/^\d+(h|d|w)$/, {
-  error: (iss) => `'${String(iss.input)}' is not a duration; write a whole number and h, d or w (e.g. 14d)`,
+export const validityDuration = z.string().regex(/^[1-9]\d*(h|d|w)$/, {
+  error: (iss) =>
+    `'${String(iss.input)}' is not a duration above 0; write a whole number and h, d or w (e.g. 14d)`,
 });
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

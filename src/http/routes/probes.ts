@@ -215,7 +215,10 @@ export function registerProbeRoutes(app: FastifyInstance, deps: ProbeRoutesDeps)
         tags: ['probes'],
         summary: 'Run a probe now, outside its schedule; kept in its history, counted in no SLI',
         params: name,
-        response: { 200: runBody, ...errorResponses('FORBIDDEN', 'VALIDATION_FAILED', 'NOT_FOUND') },
+        response: {
+          200: runBody,
+          ...errorResponses('FORBIDDEN', 'VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED'),
+        },
       },
     },
     async (request) => presentRun(await deps.runNow(find(request.params.name)), 'manual', null),

@@ -89,7 +89,11 @@ async function attempt(
     () => controller.abort(new StepError(`probe timed out after ${formatDuration(probe.timeoutMs)}`)),
     probe.timeoutMs,
   );
-  const onCancel = () => controller.abort(new StepError('run cancelled'));
+  // A caller's own StepError (its reason) is kept; anything else is a cancellation.
+  const onCancel = () => {
+    const reason: unknown = options.signal?.reason;
+    controller.abort(reason instanceof StepError ? reason : new StepError('run cancelled'));
+  };
   if (options.signal?.aborted) onCancel();
   else options.signal?.addEventListener('abort', onCancel, { once: true });
 

@@ -138,11 +138,8 @@ export class ProbeScheduler {
     const controller = new AbortController();
     const startedAt = this.clock();
     const lagMs = Math.max(0, startedAt - planned);
-    const hard = setTimeout(
-      () => controller.abort(new Error(`timed out after ${probe.timeoutMs} ms`)),
-      probe.timeoutMs,
-    );
-    // The runner honours the signal; should it not, the slot is given up a little later anyway.
+    // The runner enforces the probe's timeout itself (and names it); should it hang
+    // past it anyway, the slot is given up a little later. The signal is for stopping.
     let release: (result: ProbeRunResult) => void = () => {};
     const overdue = new Promise<ProbeRunResult>((resolve) => {
       release = resolve;
@@ -155,7 +152,6 @@ export class ProbeScheduler {
       this.options.run(probe, controller.signal).catch((err: unknown) => crashed(probe, startedAt, err)),
       overdue,
     ]).then((result) => {
-      clearTimeout(hard);
       clearTimeout(giveUp);
       this.running.delete(slot);
       slot.busy = false;

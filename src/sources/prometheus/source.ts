@@ -35,6 +35,8 @@ interface Reader {
   readonly sli: Sli;
   readonly client: PrometheusClient | undefined;
   plan: SliPlan | { error: string };
+  /** History its SLOs need: the longest window among them. */
+  readonly spanMs: number;
   readTo?: number;
   status: SourceStatus;
 }
@@ -86,6 +88,7 @@ export class PrometheusSource {
         sli,
         client,
         plan,
+        spanMs: spanMs(deps.catalog, sli.name),
         status:
           'error' in plan
             ? { state: 'failing', message: plan.error, since: now }
@@ -155,7 +158,7 @@ export class PrometheusSource {
     if (client === undefined || 'error' in r.plan) return;
     const now = this.deps.clock();
     const end = Math.floor((now - (this.deps.settleMs ?? SETTLE_MS)) / STEP_MS) * STEP_MS;
-    const oldest = Math.floor((now - this.spanMs(r.sli.name)) / HOUR) * HOUR;
+    const oldest = Math.floor((now - r.spanMs) / HOUR) * HOUR;
     const from = Math.max(r.readTo ?? oldest, oldest);
     if (end <= from) return;
     try {
@@ -261,18 +264,21 @@ export class PrometheusSource {
     r.plan = counts;
     return counts;
   }
+}
 
-  /** History the SLOs on an SLI need: the longest window among them. */
-  private spanMs(sli: string): number {
-    let hours = 0;
-    for (const slo of this.deps.catalog.SLO.values())
-      if (slo.sli === sli) hours = Math.max(hours, hourSpanFor(slo.window));
-    return Math.max(1, hours) * HOUR;
-  }
+/** History the SLOs on an SLI need: the longest window among them. */
+function spanMs(catalog: Catalog, sli: string): number {
+  let hours = 0;
+  for (const slo of catalog.SLO.values())
+    if (slo.sli === sli) hours = Math.max(hours, hourSpanFor(slo.window));
+  return Math.max(1, hours) * HOUR;
 }
 
 function dataSourceFor(catalog: Catalog, name: string | undefined): DataSource | undefined {
-  if (name !== undefined) return catalog.DataSource.get(name);
+  if (name !== undefined) {
+    const named = catalog.DataSource.get(name);
+    return named?.type === 'prometheus' ? named : undefined;
+  }
   // Without a name: the catalog's only prometheus data source.
   const all = [...catalog.DataSource.values()].filter((d) => d.type === 'prometheus');
   return all.length === 1 ? all[0] : undefined;
