@@ -190,6 +190,19 @@ describe('PagerDuty Events API v2', () => {
     expect((await rows('intake_alert_events')).length).toBe(before);
   });
 
+  it('refuses custom_details nested deeper than 32 levels with 400, storing nothing (not a 5xx for everyone)', async () => {
+    const before = (await rows('intake_alert_events')).length;
+    // Sent as text: 5,000 levels deep, more than JSON.stringify (and the store) could take.
+    const deep = `${'{"d":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    const body = JSON.stringify(
+      trigger(key, { payload: { summary: 's', source: 'x', severity: 'error', custom_details: 0 } }),
+    );
+    const res = await post('/v2/enqueue', body.replace('"custom_details":0', `"custom_details":${deep}`));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual(["'payload.custom_details' nests deeper than 32 levels"]);
+    expect(await rows('intake_alert_events')).toHaveLength(before);
+  });
+
   it('answers a body that is not JSON like PagerDuty does', async () => {
     for (const body of ['{"routing_key":', '', 'routing_key=abc']) {
       const res = await post(
@@ -487,6 +500,46 @@ describe('Splunk On-Call REST endpoint', () => {
 });
 
 describe('rate limits per integration key', () => {
+  it('answers Alertmanager and Splunk On-Call over the limit with 503 and Retry-After, which they retry', async () => {
+    const limited = await startTestNines({ env: { NINES_INTAKE_RATE: '1', NINES_INTAKE_BURST: '1' } });
+    try {
+      const am = await limited.intake.integrations.create(
+        { name: 'am', service: 'search', type: 'alertmanager' },
+        limited.clock.now,
+      );
+      const send = (fingerprint: string) =>
+        limited.app.inject({
+          method: 'POST',
+          url: `/integrations/alertmanager/${am.key}`,
+          payload: notification('firing', [amAlert(fingerprint, 'firing')]),
+        });
+      expect((await send('a')).statusCode).toBe(200);
+      const over = await send('b');
+      expect(over.statusCode).toBe(503);
+      expect(over.headers['retry-after']).toBe('1');
+      const splunk = await limited.intake.integrations.create(
+        { name: 'vo', service: 'search', type: 'splunk' },
+        limited.clock.now,
+      );
+      const vo = (entity: string) =>
+        limited.app.inject({
+          method: 'POST',
+          url: `/integrations/splunk/${splunk.key}/team`,
+          payload: { message_type: 'CRITICAL', entity_id: entity },
+        });
+      expect((await vo('x')).statusCode).toBe(200);
+      const voOver = await vo('y');
+      expect(voOver.statusCode).toBe(503);
+      expect(voOver.json()).toEqual({
+        result: 'failure',
+        message: 'this integration key sends more events than allowed; retry in 1 s',
+      });
+      expect(await limited.store.db.selectFrom('intake_alerts').selectAll().execute()).toHaveLength(2);
+    } finally {
+      await limited.cleanup();
+    }
+  });
+
   it('answers 429 with Retry-After and PagerDuty’s throttle body, storing nothing, until tokens refill', async () => {
     const limited = await startTestNines({ env: { NINES_INTAKE_RATE: '1', NINES_INTAKE_BURST: '2' } });
     try {

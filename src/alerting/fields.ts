@@ -101,3 +101,24 @@ export function parseTimestamp(s: string): number | undefined {
 export function cut(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max);
 }
+
+/** Deepest nesting free-form fields may have: deeper JSON could not be stored (nor is it plausible). */
+export const MAX_DEPTH = 32;
+
+/**
+ * Whether a JSON value nests at most `max` levels of objects and arrays; walked
+ * without recursion, so a hostile body cannot overflow the stack here either.
+ *
+ * @example
+ * nestsWithin({ a: [{ b: 1 }] }, 32); // true
+ */
+export function nestsWithin(value: unknown, max: number = MAX_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return false;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
+}

@@ -1,4 +1,4 @@
-import { isObject, type Json, Problems, parseTimestamp } from './fields.js';
+import { isObject, type Json, MAX_DEPTH, nestsWithin, Problems, parseTimestamp } from './fields.js';
 import {
   ALERT_SEVERITIES,
   type AlertEvent,
@@ -129,6 +129,7 @@ function payloadOf(payload: Json, p: Problems, nowMs: number) {
     p.add('payload.severity', "'payload.severity' must be one of critical, error, warning, info");
   else severity = sev as AlertSeverity;
   const timestamp = timestampOf(payload, p, nowMs);
+  deepCheck(payload.custom_details, 'payload.custom_details', p);
   return {
     summary,
     source,
@@ -193,6 +194,7 @@ export function parsePagerDutyChange(body: unknown, nowMs: number): Parsed<Chang
   });
   const source = p.string(payload, 'source', 'payload.source', { max: 1024 });
   const timestamp = timestampOf(payload, p, nowMs);
+  deepCheck(payload.custom_details, 'payload.custom_details', p);
   if (p.list.length > 0 || summary === undefined) return { ok: false, problems: p.list };
   const customDetails = payload.custom_details ?? null;
   const change: ChangeEvent = {
@@ -206,4 +208,8 @@ export function parsePagerDutyChange(body: unknown, nowMs: number): Parsed<Chang
     }),
   };
   return { ok: true, value: change };
+}
+
+function deepCheck(value: unknown, field: string, p: Problems): void {
+  if (!nestsWithin(value)) p.add(field, `'${field}' nests deeper than ${MAX_DEPTH} levels`);
 }

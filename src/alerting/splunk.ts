@@ -1,4 +1,4 @@
-import { cut, isObject, Problems } from './fields.js';
+import { cut, isObject, MAX_DEPTH, nestsWithin, Problems } from './fields.js';
 import type { AlertAction, AlertEvent, AlertSeverity, Parsed } from './types.js';
 
 /**
@@ -71,6 +71,10 @@ export function parseSplunk(
     const max = key.startsWith('vo_annotate.') ? ANNOTATION_MAX : FIELD_MAX;
     if (typeof value === 'string' && value.length > max) {
       p.add(key, `'${key}' is longer than ${max} characters`);
+      continue;
+    }
+    if (!nestsWithin(value)) {
+      p.add(key, `'${key}' nests deeper than ${MAX_DEPTH} levels`);
       continue;
     }
     Object.defineProperty(custom, key, { value, enumerable: true, writable: true, configurable: true });

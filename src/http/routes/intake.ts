@@ -78,7 +78,7 @@ const renderSplunk: Render = (e, unparsable) => ({
   message:
     e.code === 'VALIDATION_FAILED' && !unparsable && e.details.length > 0
       ? splunkFailureMessage(e.details.map((d) => ({ field: d.field ?? 'body', message: d.message })))
-      : e.code === 'INTERNAL' || e.code === 'UNAVAILABLE'
+      : e.code === 'INTERNAL'
         ? 'the event could not be stored; retry later'
         : e.message,
 });
@@ -128,15 +128,24 @@ async function commit(deps: IntakeDeps, job: IntakeJob, request: FastifyRequest)
   }
 }
 
-function admit(deps: IntakeDeps, integration: Integration, events: number, now: number, reply: FastifyReply) {
+/**
+ * Applies the key's rate limit. PagerDuty clients retry a 429; Alertmanager and
+ * Splunk On-Call clients retry only 5xx, so for them an over-limit is a 503, or
+ * the throttled notification would be lost.
+ */
+function admit(
+  deps: IntakeDeps,
+  integration: Integration,
+  events: number,
+  now: number,
+  reply: FastifyReply,
+  code: 'RATE_LIMITED' | 'UNAVAILABLE' = 'RATE_LIMITED',
+) {
   const verdict = deps.intake.admit(integration, events, now);
   if (!verdict.ok) {
     const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
     void reply.header('retry-after', String(seconds));
-    throw new NinesError(
-      'RATE_LIMITED',
-      `this integration key sends more events than allowed; retry in ${seconds} s`,
-    );
+    throw new NinesError(code, `this integration key sends more events than allowed; retry in ${seconds} s`);
   }
 }
 
@@ -153,7 +162,6 @@ const splunkErrors = {
   400: splunkFailure,
   404: splunkFailure,
   413: splunkFailure,
-  429: splunkFailure,
   503: splunkFailure,
 };
 
@@ -199,9 +207,10 @@ export function registerIntakeRoutes(app: FastifyInstance, deps: IntakeDeps): vo
       async (request, reply) => {
         const now = deps.clock();
         const integration = await pagerDutyIntegration(deps, request.body, now);
-        admit(deps, integration, 1, now, reply);
+        // A bad event is told to fix its body (400), not to retry, and uses none of the key's rate.
         const parsed = parsePagerDutyEvent(request.body, now, randomUUID);
         if (!parsed.ok) throw invalid(parsed.problems);
+        admit(deps, integration, 1, now, reply);
         await commit(deps, { kind: 'alerts', integration, events: [parsed.value], receivedAt: now }, request);
         return reply.code(202).send({ ...PD_ACCEPTED, dedup_key: parsed.value.dedupKey });
       },
@@ -231,9 +240,9 @@ export function registerIntakeRoutes(app: FastifyInstance, deps: IntakeDeps): vo
       async (request, reply) => {
         const now = deps.clock();
         const integration = await pagerDutyIntegration(deps, request.body, now);
-        admit(deps, integration, 1, now, reply);
         const parsed = parsePagerDutyChange(request.body, now);
         if (!parsed.ok) throw invalid(parsed.problems);
+        admit(deps, integration, 1, now, reply);
         await commit(deps, { kind: 'change', integration, change: parsed.value, receivedAt: now }, request);
         return reply.code(202).send(PD_CHANGE_ACCEPTED);
       },
@@ -275,7 +284,6 @@ export function registerIntakeRoutes(app: FastifyInstance, deps: IntakeDeps): vo
             400: errorBody('VALIDATION_FAILED'),
             404: errorBody('NOT_FOUND'),
             413: errorBody('PAYLOAD_TOO_LARGE'),
-            429: errorBody('RATE_LIMITED'),
             503: errorBody('UNAVAILABLE'),
           },
         },
@@ -288,7 +296,7 @@ export function registerIntakeRoutes(app: FastifyInstance, deps: IntakeDeps): vo
         const parsed = parseAlertmanager(request.body, now);
         if (!parsed.ok) throw invalid(parsed.problems, 'the notification is invalid; nothing was stored');
         const { events } = parsed.value;
-        admit(deps, integration, events.length, now, reply);
+        admit(deps, integration, events.length, now, reply, 'UNAVAILABLE');
         const result = await commit(deps, { kind: 'alerts', integration, events, receivedAt: now }, request);
         const duplicates =
           result.kind === 'alerts' ? result.applied.filter((a) => a.outcome === 'duplicate').length : 0;
@@ -333,7 +341,7 @@ export function registerIntakeRoutes(app: FastifyInstance, deps: IntakeDeps): vo
           throw invalid([{ field: 'routing_key', message: 'the routing key in the URL is not valid' }]);
         const parsed = parseSplunk(request.body, routingKey, now, randomUUID);
         if (!parsed.ok) throw invalid(parsed.problems);
-        admit(deps, integration, 1, now, reply);
+        admit(deps, integration, 1, now, reply, 'UNAVAILABLE');
         await commit(deps, { kind: 'alerts', integration, events: [parsed.value], receivedAt: now }, request);
         return reply.code(200).send({ result: 'success', entity_id: parsed.value.dedupKey });
       },
