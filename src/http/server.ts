@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Catalog } from '../catalog/model.js';
 import type { TokenRepository } from '../store/tokens.js';
@@ -31,7 +31,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger:
       deps.logLevel === undefined || deps.logLevel === 'silent'
         ? false
-        : { level: deps.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+        : {
+            level: deps.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            // Alertmanager and Splunk On-Call keys travel in the URL: never log them.
+            serializers: {
+              req: (req: FastifyRequest) => ({
+                method: req.method,
+                url: redactKeys(req.url),
+                hostname: req.hostname,
+                remoteAddress: req.ip,
+              }),
+            },
+          },
     bodyLimit: deps.bodyLimitBytes ?? 8 * 1024 * 1024,
     // Over-long names must reach authentication (401) and then the route's own
     // schema (names are at most 253), not a 414 that tells anyone the route exists.
@@ -114,4 +126,14 @@ function withoutUnusedInputs<T>(doc: T): T {
     }
   }
   return doc;
+}
+
+/**
+ * A URL with the integration keys in it replaced: they are credentials.
+ *
+ * @example
+ * redactKeys('/integrations/splunk/0123…cdef/team'); // '/integrations/splunk/[redacted]/team'
+ */
+export function redactKeys(url: string): string {
+  return url.replace(/^(\/integrations\/(?:alertmanager|splunk)\/)[^/?#]+/, '$1[redacted]');
 }
