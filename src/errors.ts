@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   FORBIDDEN: "The token's role does not allow this.",
   NOT_FOUND: 'No such route or resource.',
   VALIDATION_FAILED: 'The request is malformed; `details` names each bad item and field.',
+  CONFLICT: 'The resource is not in a state that allows this (e.g. acknowledging a resolved incident).',
   PAYLOAD_TOO_LARGE: 'The body is larger than the limit.',
   UNSUPPORTED_MEDIA_TYPE: 'The body is neither JSON nor NDJSON.',
   RATE_LIMITED: 'Too many requests; retry after the time given.',

@@ -243,6 +243,7 @@ describe('reading budgets, burn rates and impact', () => {
       await nines.app.inject({ url: '/api/v1/services/payment-gateway', headers: nines.auth.viewer })
     ).json();
     expect(gateway.journeysAtRisk).toEqual([
+      { journey: 'order', step: 'Place the order', path: ['order', 'payment-gateway'], critical: true },
       { journey: 'pay', step: 'Pay', path: ['payment', 'payment-gateway'], critical: true },
     ]);
     const services = (await nines.app.inject({ url: '/api/v1/services', headers: nines.auth.viewer })).json();

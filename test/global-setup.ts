@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { ensureAlertmanagerInstalled } from './support/alertmanager.js';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
 import { ensurePrometheusInstalled } from './support/prometheus.js';
 
@@ -8,6 +9,7 @@ let postgres: TestPostgres | undefined;
 export async function setup(project: TestProject): Promise<void> {
   // Installed once here, not by two test files racing for the package manager.
   ensurePrometheusInstalled();
+  await ensureAlertmanagerInstalled();
   postgres = await startPostgres();
   project.provide('postgresUrl', postgres.url);
 }

@@ -227,13 +227,70 @@ describe('answers match the documented response schemas', () => {
     for (const [answer, status] of calls) expect((await answer).statusCode).toBe(status);
   });
 
+  it('for incidents, changes and maintenance windows: answers and errors', async () => {
+    const send = (
+      method: 'POST' | 'PATCH' | 'DELETE',
+      url: string,
+      body?: unknown,
+      headers = nines.auth.responder,
+    ) =>
+      nines.app.inject({
+        method,
+        url,
+        headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { payload: JSON.stringify(body) }),
+      });
+    await nines.grouping.run();
+    const { incidents } = (await get('/api/v1/incidents')).json() as { incidents: { number: number }[] };
+    const n = incidents[0]?.number as number;
+    const item = (
+      await send('POST', `/api/v1/incidents/${n}/action-items`, { title: 'fix it', owner: 'ada' })
+    ).json();
+    const window = (
+      await send('POST', '/api/v1/maintenance-windows', { services: ['shipping'], duration: '1h' })
+    ).json();
+    // In order: each call depends on the state the one before left.
+    const calls: [() => Promise<{ statusCode: number }>, number][] = [
+      [() => get('/api/v1/incidents?status=open'), 200],
+      [() => get('/api/v1/incidents?status=nope'), 400],
+      [() => get(`/api/v1/incidents/${n}`), 200],
+      [() => get('/api/v1/incidents/424242'), 404],
+      [() => get(`/api/v1/incidents/${n}/timeline`), 200],
+      [() => send('POST', `/api/v1/incidents/${n}/acknowledge`, {}, nines.auth.viewer), 403],
+      [() => send('POST', `/api/v1/incidents/${n}/acknowledge`), 200],
+      [() => send('POST', `/api/v1/incidents/${n}/acknowledge`), 409],
+      [() => send('POST', `/api/v1/incidents/${n}/resolve`, { message: 'fixed' }), 200],
+      [() => send('POST', `/api/v1/incidents/${n}/reopen`), 200],
+      [() => send('PATCH', `/api/v1/incidents/${n}`, { priority: 'P2', roles: { commander: 'ada' } }), 200],
+      [() => send('PATCH', `/api/v1/incidents/${n}`, { priority: 'P0' }), 400],
+      [() => send('POST', `/api/v1/incidents/${n}/notes`, { text: 'note' }), 201],
+      [() => send('POST', `/api/v1/incidents/${n}/status-updates`, { message: 'update', public: true }), 201],
+      [() => get(`/api/v1/incidents/${n}/action-items`), 200],
+      [() => send('POST', `/api/v1/incidents/${n}/action-items`, { title: '' }), 400],
+      [() => get('/api/v1/action-items?status=open'), 200],
+      [() => send('PATCH', `/api/v1/action-items/${item.id}`, { status: 'done' }), 200],
+      [() => send('PATCH', '/api/v1/action-items/nope', { status: 'done' }), 404],
+      [() => get(`/api/v1/incidents/${n}/postmortem`), 200],
+      [() => get(`/api/v1/reports/mttx?from=${nines.clock.now - 86_400_000}`), 200],
+      [() => send('POST', '/api/v1/changes', { service: 'search', version: '2.0.0' }), 201],
+      [() => send('POST', '/api/v1/changes', { service: 'search', version: '2.0.0', id: 'x' }), 201],
+      [() => send('POST', '/api/v1/changes', { service: 'search', version: '2.0.0', id: 'x' }), 200],
+      [() => send('POST', '/api/v1/changes', { service: 'nope' }), 400],
+      [() => get('/api/v1/maintenance-windows'), 200],
+      [() => send('POST', '/api/v1/maintenance-windows', { services: ['search'] }), 400],
+      [() => send('DELETE', `/api/v1/maintenance-windows/${window.id}`), 204],
+      [() => send('DELETE', `/api/v1/maintenance-windows/${window.id}`), 404],
+    ];
+    for (const [call, status] of calls) expect((await call()).statusCode).toBe(status);
+  });
+
   it('every answer parses with its schema', () => {
     const documented = answers.filter((a) => a.schemas !== undefined);
     expect(documented.length).toBeGreaterThan(50);
     const problems = documented.flatMap((a) => {
       const schema = a.schemas?.[a.status];
       if (!schema) return [`${a.route} ${a.status}: not documented`];
-      const parsed = schema.safeParse(JSON.parse(a.body));
+      const parsed = schema.safeParse(a.status === 204 ? null : JSON.parse(a.body));
       return parsed.success
         ? []
         : parsed.error.issues.map((i) => `${a.route} ${a.status}: ${i.path.join('.')}: ${i.message}`);
@@ -255,7 +312,7 @@ describe('answers match the documented response schemas', () => {
     expect(documented.length).toBeGreaterThanOrEqual(12);
     expect(documented.filter((d) => !seen.has(d))).toEqual([]);
     expect(new Set(answers.filter((a) => a.schemas).map((a) => a.status))).toEqual(
-      new Set([200, 202, 400, 401, 403, 404, 413, 415]),
+      new Set([200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415]),
     );
   });
 });

@@ -5,6 +5,7 @@ import type { ProbeRunResult } from '../src/sources/probes/run.js';
 import { AlertRepository } from '../src/store/alerts.js';
 import { BatchRepository } from '../src/store/batches.js';
 import { BucketRepository } from '../src/store/buckets.js';
+import { ChangeRepository } from '../src/store/changes.js';
 import type { Store } from '../src/store/db.js';
 import { IntakeRepository } from '../src/store/intake.js';
 import { IntegrationRepository } from '../src/store/integrations.js';
@@ -370,25 +371,36 @@ describe.each(DIALECTS)('the store on %s', (dialect) => {
     });
 
     it('stores a change with a timestamp once and lists changes newest first', async () => {
-      const integration = { id: 'i1', name: 'pd', service: 'search', type: 'pagerduty' as const };
-      const repo = new IntakeRepository(store.db);
+      const repo = new ChangeRepository(store.db);
       const change = {
+        integrationId: 'i1',
+        service: 'search',
         summary: 'deploy 42',
+        type: 'deploy' as const,
+        version: '1.4.2',
+        author: 'ada',
         source: 'ci',
         occurredAt: 10_000,
         customDetails: { sha: 'abc' },
         links: [{ href: 'https://ci.example/42' }],
         changeKey: 'deploy 42|10000',
       };
-      expect((await repo.addChange(integration, change, 11_000)).duplicate).toBe(false);
-      expect((await repo.addChange(integration, change, 12_000)).duplicate).toBe(true);
+      expect((await repo.add(change, 11_000)).duplicate).toBe(false);
+      expect((await repo.add(change, 12_000)).duplicate).toBe(true);
       const { changeKey: _omit, ...untimed } = change;
-      await repo.addChange(integration, { ...untimed, occurredAt: 20_000 }, 20_000);
-      await repo.addChange(integration, { ...untimed, occurredAt: 20_000 }, 20_000);
-      const list = await repo.changes({ limit: 10, service: 'search' });
+      await repo.add({ ...untimed, occurredAt: 20_000 }, 20_000);
+      await repo.add({ ...untimed, occurredAt: 20_000 }, 20_000);
+      const list = await repo.list({ limit: 10, service: 'search' });
       expect(list.map((c) => c.occurredAt)).toEqual([20_000, 20_000, 10_000]);
-      expect(list[2]).toMatchObject({ summary: 'deploy 42', source: 'ci', customDetails: { sha: 'abc' } });
-      expect(await repo.changes({ limit: 10, sinceMs: 15_000 })).toHaveLength(2);
+      expect(list[2]).toMatchObject({
+        summary: 'deploy 42',
+        source: 'ci',
+        version: '1.4.2',
+        author: 'ada',
+        customDetails: { sha: 'abc' },
+      });
+      expect(await repo.list({ limit: 10, services: ['search', 'order'], beforeMs: 15_000 })).toHaveLength(1);
+      expect(await repo.list({ limit: 10, sinceMs: 15_000 })).toHaveLength(2);
     });
   });
 });

@@ -38,6 +38,8 @@ export interface AlertEvent {
   readonly labels: Readonly<Record<string, string>>;
   readonly details: Readonly<Record<string, unknown>>;
   readonly links: readonly AlertLink[];
+  /** The journey of a journey SLO's alert (nines' own alerts only). */
+  readonly journey?: string;
   /**
    * Identity of this delivery, when the protocol has one (Alertmanager: group key,
    * fingerprint, status, startsAt): a second delivery with the same key changes nothing.

@@ -57,6 +57,14 @@ export function registerServe(
       '--intake-burst <events>',
       'alert events an integration key may send at once (env NINES_INTAKE_BURST, default 2000)',
     )
+    .option(
+      '--group-window-minutes <minutes>',
+      'an open incident takes related alerts while its last alert is this recent (env NINES_GROUP_WINDOW_MINUTES, default 60)',
+    )
+    .option(
+      '--change-lookback-hours <hours>',
+      'incidents list changes this many hours before they started (env NINES_CHANGE_LOOKBACK_HOURS, default 6)',
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

@@ -55,12 +55,25 @@ const link = z.strictObject({ href: z.string(), text: z.string().optional() });
 
 export const intakeAlert = z.strictObject({
   id: z.string(),
-  service: z.string(),
+  service: z.string().nullable().describe('null for the alert of a journey SLO'),
+  journey: z.string().nullable().describe('the journey of a journey SLO alert (nines SLO alerts only)'),
   integration: z.strictObject({
     id: z.string(),
     name: z.string().nullable(),
-    type: z.enum(INTEGRATION_TYPES).nullable(),
+    type: z
+      .enum([...INTEGRATION_TYPES, 'nines'])
+      .nullable()
+      .describe('nines: the SLO alerts of nines itself'),
   }),
+  incident: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the incident it belongs to; null until grouped or when suppressed'),
+  suppressedBy: z
+    .string()
+    .nullable()
+    .describe('the maintenance window that kept it from opening an incident'),
   dedupKey: z.string().describe('dedup_key, Alertmanager fingerprint or Splunk entity_id'),
   status: z.enum(ALERT_STATUSES),
   summary: z.string().nullable(),
@@ -81,8 +94,11 @@ export type IntakeAlertBody = z.infer<typeof intakeAlert>;
 export const change = z.strictObject({
   id: z.string(),
   service: z.string(),
-  integrationId: z.string(),
+  integrationId: z.string().describe('the integration that sent it, or `api` for POST /api/v1/changes'),
   summary: z.string(),
+  type: z.enum(['deploy', 'feature-flag', 'config', 'other']).nullable(),
+  version: z.string().nullable(),
+  author: z.string().nullable(),
   source: z.string().nullable(),
   timestamp,
   receivedAt: timestamp,

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { AlertEvent } from '../alerting/types.js';
 import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
+import { registerChangeRoutes } from '../http/routes/changes.js';
+import { registerIncidentRoutes } from '../http/routes/incidents.js';
 import { registerIntakeRoutes } from '../http/routes/intake.js';
 import { registerIntakeReadRoutes } from '../http/routes/intake-read.js';
 import { registerProbeRoutes } from '../http/routes/probes.js';
@@ -15,13 +18,17 @@ import { BatchRepository } from '../store/batches.js';
 import { BucketRepository } from '../store/buckets.js';
 import { CursorRepository } from '../store/cursors.js';
 import { openStore, type Store } from '../store/db.js';
+import { MaintenanceWindowRepository } from '../store/maintenance-windows.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
+import { Grouping } from './grouping.js';
+import { IncidentService } from './incidents.js';
 import { Intake } from './intake.js';
 import { Maintenance } from './maintenance.js';
 import { ProbeService } from './probes.js';
+import { SLO_ALERTS, sloAlertEvents } from './slo-alerts.js';
 
 export interface Nines {
   readonly app: FastifyInstance;
@@ -32,6 +39,9 @@ export interface Nines {
   readonly probes: ProbeService;
   /** Alert intake (PagerDuty, Alertmanager, Splunk On-Call): keys, rate limits, group commit. */
   readonly intake: Intake;
+  /** Turns committed alerts into incidents. */
+  readonly grouping: Grouping;
+  readonly incidents: IncidentService;
   /** SLIs read from Prometheus; `poll()` reads what has settled. */
   readonly prometheus: PrometheusSource;
   /** Runs one evaluation now and stores what changed. */
@@ -116,6 +126,23 @@ export async function createNines(
     log: (msg, err) => app.log.warn({ err }, msg),
   });
   const intake = new Intake(store, { ratePerSecond: config.intakeRate, burst: config.intakeBurst });
+  const grouping = new Grouping({
+    store,
+    catalog,
+    windowMs: config.groupWindowMinutes * 60_000,
+    clock,
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
+  intake.onCommitted = () => grouping.kick();
+  const incidents = new IncidentService({
+    store,
+    catalog,
+    engine,
+    buckets,
+    clock,
+    changeLookbackMs: config.changeLookbackHours * 3_600_000,
+  });
+  const windows = new MaintenanceWindowRepository(store.db);
   let ready = false;
 
   let ticking: Promise<TickResult> | undefined;
@@ -132,7 +159,16 @@ export async function createNines(
         );
       }
       try {
-        await alerts.record(result.changed, result.transitions, result.evaluatedAt);
+        // nines' own alerts become intake alerts in the same transaction, so incidents see every one.
+        const sloEvents = sloAlertEvents(catalog, result.transitions);
+        await alerts.record(result.changed, result.transitions, result.evaluatedAt, async (trx) => {
+          const byService = new Map<string, AlertEvent[]>();
+          for (const { service, event } of sloEvents)
+            byService.set(service, [...(byService.get(service) ?? []), event]);
+          for (const [service, events] of byService)
+            await intake.repository.apply({ id: SLO_ALERTS, service }, events, result.evaluatedAt, trx);
+        });
+        if (sloEvents.length > 0) grouping.kick();
       } catch (err) {
         // Unstored transitions must not be forgotten: undo them, the next tick finds them again.
         engine.revert(result);
@@ -182,6 +218,8 @@ export async function createNines(
       (a) =>
         registerIntakeRoutes(a, { intake, clock, alertmanagerBodyLimit: config.bodyLimitMb * 1024 * 1024 }),
       (a) => registerIntakeReadRoutes(a, { repository: intake.repository }),
+      (a) => registerIncidentRoutes(a, { incidents, clock }),
+      (a) => registerChangeRoutes(a, { catalog, changes: incidents.changes, windows, clock }),
     ],
   });
 
@@ -205,10 +243,13 @@ export async function createNines(
       }, 3_600_000),
     );
     probes.start();
+    // Alerts committed by another replica, or before a restart, are grouped here too.
+    timers.push(setInterval(() => grouping.kick(), 1000));
     await prometheus.start(config.evaluationInterval * 1000);
   }
   for (const t of timers) t.unref();
   await evaluate();
+  await grouping.run();
   ready = true;
 
   return {
@@ -219,6 +260,8 @@ export async function createNines(
     metrics,
     probes,
     intake,
+    grouping,
+    incidents,
     prometheus,
     evaluate,
     async close() {
@@ -229,6 +272,7 @@ export async function createNines(
       await app.close();
       await writer.close();
       await intake.close();
+      await grouping.close();
       await ticking;
       await store.close();
     },

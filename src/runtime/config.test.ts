@@ -20,6 +20,8 @@ describe('server configuration', () => {
       probeHistory: 100,
       intakeRate: 1000,
       intakeBurst: 2000,
+      groupWindowMinutes: 60,
+      changeLookbackHours: 6,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -27,6 +27,10 @@ export interface ServerConfig {
   readonly intakeRate: number;
   /** Alert intake: events an integration key may send at once above the rate. */
   readonly intakeBurst: number;
+  /** An open incident takes related alerts while its last alert is at most this many minutes old. */
+  readonly groupWindowMinutes: number;
+  /** An incident lists the changes on its services this many hours before it started. */
+  readonly changeLookbackHours: number;
 }
 
 const number = (name: string, min: number, max: number, int = true) => {
@@ -58,6 +62,8 @@ const schema = z.strictObject({
   probeHistory: number('probeHistory', 1, 10_000),
   intakeRate: number('intakeRate', 1, 1_000_000),
   intakeBurst: number('intakeBurst', 1, 10_000_000),
+  groupWindowMinutes: number('groupWindowMinutes', 1, 7 * 24 * 60),
+  changeLookbackHours: number('changeLookbackHours', 1, 30 * 24),
 });
 
 type Key = keyof ServerConfig;
@@ -78,6 +84,8 @@ const ENV: Record<Key, string> = {
   probeHistory: 'NINES_PROBE_HISTORY',
   intakeRate: 'NINES_INTAKE_RATE',
   intakeBurst: 'NINES_INTAKE_BURST',
+  groupWindowMinutes: 'NINES_GROUP_WINDOW_MINUTES',
+  changeLookbackHours: 'NINES_CHANGE_LOOKBACK_HOURS',
 };
 
 const DEFAULTS: Record<Key, string | undefined> = {
@@ -96,6 +104,8 @@ const DEFAULTS: Record<Key, string | undefined> = {
   probeHistory: '100',
   intakeRate: '1000',
   intakeBurst: '2000',
+  groupWindowMinutes: '60',
+  changeLookbackHours: '6',
 };
 
 export const CONFIG_ENV = ENV;

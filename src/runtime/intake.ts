@@ -1,5 +1,6 @@
 import { RateLimiter } from '../alerting/rate-limit.js';
 import type { AlertEvent, ChangeEvent, IntegrationType } from '../alerting/types.js';
+import { ChangeRepository } from '../store/changes.js';
 import type { Store } from '../store/db.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { type AppliedEvent, IntakeRepository } from '../store/intake.js';
@@ -36,6 +37,7 @@ export class Intake {
   private readonly repo: IntakeRepository;
   private readonly limiter: RateLimiter;
   readonly integrations: IntegrationRepository;
+  readonly changes: ChangeRepository;
 
   constructor(
     private readonly store: Store,
@@ -43,6 +45,7 @@ export class Intake {
   ) {
     this.repo = new IntakeRepository(store.db);
     this.integrations = new IntegrationRepository(store.db);
+    this.changes = new ChangeRepository(store.db);
     this.limiter = new RateLimiter(limits.ratePerSecond, limits.burst);
     this.queue = new GroupCommit({
       commit: (jobs) => this.commit(jobs),
@@ -72,8 +75,13 @@ export class Intake {
     return this.limiter.take(integration.id, Math.max(1, events), nowMs);
   }
 
-  submit(job: IntakeJob): Promise<IntakeResult> {
-    return this.queue.submit(job);
+  /** Called after each committed job, so grouping can pick up what it brought. */
+  onCommitted: (() => void) | undefined;
+
+  async submit(job: IntakeJob): Promise<IntakeResult> {
+    const result = await this.queue.submit(job);
+    this.onCommitted?.();
+    return result;
   }
 
   /** Waits for everything submitted so far to be committed (or failed). */
@@ -93,7 +101,23 @@ export class Intake {
         } else {
           out.push({
             kind: 'change',
-            ...(await this.repo.addChange(job.integration, job.change, job.receivedAt, trx)),
+            ...(await this.changes.add(
+              {
+                integrationId: job.integration.id,
+                service: job.integration.service,
+                summary: job.change.summary,
+                type: null,
+                version: null,
+                author: null,
+                source: job.change.source,
+                occurredAt: job.change.occurredAt,
+                links: job.change.links,
+                customDetails: job.change.customDetails,
+                ...(job.change.changeKey !== undefined && { changeKey: job.change.changeKey }),
+              },
+              job.receivedAt,
+              trx,
+            )),
           });
         }
       }

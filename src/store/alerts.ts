@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AlertState, AlertTransition } from '../slo/alert-state.js';
 import type { Database } from './schema.js';
 
@@ -19,14 +19,19 @@ export class AlertRepository {
     return new Map(rows.map((r) => [r.slo, JSON.parse(r.state) as AlertState]));
   }
 
-  /** Saves new states and their transitions in one transaction. */
+  /**
+   * Saves new states and their transitions in one transaction, with `also`
+   * (what else the transitions change, e.g. the alerts incidents are made of).
+   */
   async record(
     states: readonly AlertState[],
     transitions: readonly AlertTransition[],
     nowMs: number,
+    also?: (trx: Transaction<Database>) => Promise<void>,
   ): Promise<void> {
     if (states.length === 0 && transitions.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      await also?.(trx);
       for (const s of states) {
         await trx
           .insertInto('alert_states')

@@ -1,14 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type {
-  AlertEvent,
-  AlertLink,
-  AlertOutcome,
-  AlertSeverity,
-  AlertStatus,
-  ChangeEvent,
-} from '../alerting/types.js';
+import { createHash } from 'node:crypto';
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import type { AlertEvent, AlertLink, AlertOutcome, AlertSeverity, AlertStatus } from '../alerting/types.js';
+import { sortableId } from './ids.js';
 import type { Integration } from './integrations.js';
+
+/** Where alerts come from: an integration, or nines' own SLO alerts. */
+export type AlertOrigin = Pick<Integration, 'id' | 'service'>;
+
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -38,6 +36,12 @@ export interface StoredAlert {
   readonly labels: Record<string, string>;
   readonly details: Record<string, unknown>;
   readonly links: AlertLink[];
+  /** The journey of a journey SLO's alert (then `service` is ''). */
+  readonly journey: string | null;
+  /** The incident grouping put it in; null until grouped, or when suppressed. */
+  readonly incident: number | null;
+  /** The maintenance window that kept it from opening an incident. */
+  readonly suppressedBy: string | null;
 }
 
 export interface StoredAlertEvent {
@@ -50,28 +54,36 @@ export interface StoredAlertEvent {
   readonly receivedAt: number;
 }
 
-export interface StoredChange {
-  readonly id: string;
-  readonly integrationId: string;
-  readonly service: string;
-  readonly summary: string;
-  readonly source: string | null;
-  readonly occurredAt: number;
-  readonly receivedAt: number;
-  readonly links: AlertLink[];
-  readonly customDetails: unknown;
-}
-
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-let sequence = 0;
-/** Sorts by arrival, then by order within one process; the random tail keeps replicas apart. */
-function sortableId(receivedAt: number): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `${String(receivedAt).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+/** Rows in one multi-row statement: a few thousand parameters, far inside SQLite's and PostgreSQL's limits. */
+const ROWS_PER_STATEMENT = 256;
+
+const OPEN_CONFLICT = 'on conflict (integration_id, dedup_key) where resolved_at is null do nothing';
+const ALERT_INSERT = `insert into intake_alerts (id, integration_id, service, dedup_key, status, summary, severity, source, started_at, created_at, last_event_at, event_count, labels, details, links, journey) values`;
+const ALERT_VALUES = `?, ?, ?, ?, 'triggered', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?`;
+const CLAIM_INSERT =
+  'insert into intake_alert_events (id, integration_id, dedup_key, action, at, received_at, delivery_key, event, outcome) values';
+const CLAIM_VALUES = `?, ?, ?, ?, ?, ?, ?, ?, 'pending'`;
+const HISTORY_INSERT =
+  'insert into intake_alert_events (id, alert_id, integration_id, dedup_key, action, outcome, at, received_at, event) values';
+const HISTORY_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?';
+
+/** `rows` value tuples of `shape` (`?` a parameter), numbered `$1, $2, …` for PostgreSQL. */
+function tuples(shape: string, rows: number, numbered: boolean): string {
+  const one = `(${shape})`;
+  if (!numbered) return `${one}, `.repeat(rows - 1) + one;
+  let n = 0;
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) out.push(one.replace(/\?/g, () => `$${++n}`));
+  return out.join(', ');
 }
 
-function alertRow(integration: Integration, e: AlertEvent, now: number) {
+/** The event as its history row keeps it: everything but the delivery key. */
+const eventJson = (e: AlertEvent) =>
+  JSON.stringify(e.deliveryKey === undefined ? e : { ...e, deliveryKey: undefined });
+
+function alertRow(integration: AlertOrigin, e: AlertEvent, now: number) {
   return {
     id: sortableId(now),
     integration_id: integration.id,
@@ -90,22 +102,21 @@ function alertRow(integration: Integration, e: AlertEvent, now: number) {
     labels: JSON.stringify(e.labels),
     details: JSON.stringify(e.details),
     links: JSON.stringify(e.links),
+    journey: e.journey ?? null,
   };
 }
 
-function eventRow(integration: Integration, e: AlertEvent, receivedAt: number) {
-  const { deliveryKey, ...event } = e;
-  return {
-    id: sortableId(receivedAt),
-    integration_id: integration.id,
-    dedup_key: e.dedupKey,
-    action: e.action,
-    at: e.occurredAt,
-    received_at: receivedAt,
-    delivery_key: deliveryKey === undefined ? null : sha256(deliveryKey),
-    event: JSON.stringify(event),
-  };
+/** One event of a group commit, with the id of its history row (taken in arrival order). */
+interface Item {
+  readonly job: number;
+  readonly index: number;
+  readonly integration: AlertOrigin;
+  readonly event: AlertEvent;
+  readonly receivedAt: number;
+  readonly eventId: string;
 }
+
+type Outcome = { outcome: AlertOutcome; alertId: string | null };
 
 /**
  * Alerts and changes received by intake. `apply` is the lifecycle: a trigger opens
@@ -114,130 +125,212 @@ function eventRow(integration: Integration, e: AlertEvent, receivedAt: number) {
  * database, so two writers (or two replicas) racing open it once.
  */
 export class IntakeRepository {
+  /** Whether parameters are numbered (`$1`, PostgreSQL) rather than `?` (SQLite); known on first use. */
+  private numbered: boolean | undefined;
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Applies events in order and records each in the alert's history. Run it in a transaction. */
   async apply(
-    integration: Integration,
+    integration: AlertOrigin,
     events: readonly AlertEvent[],
     receivedAt: number,
     db: Db = this.db,
   ): Promise<AppliedEvent[]> {
-    const out: AppliedEvent[] = [];
-    for (const e of events) out.push(await this.applyOne(db, integration, e, receivedAt));
-    return out;
+    return (await this.applyMany([{ integration, events, receivedAt }], db))[0] ?? [];
   }
 
   /**
    * Applies the events of many requests (one group commit) with the same result as
-   * applying them one by one. Events of different alerts are independent, so a
-   * trigger that is the only event of its key in the group (the usual case under
-   * load) is inserted with the others in one statement; the rest go one by one,
-   * in order.
+   * applying them one by one, in a handful of statements for the usual cases:
+   * 1. every delivery key is claimed in one statement, in arrival order; a repeat
+   *    (retry, HA peer) is a duplicate and changes nothing;
+   * 2. a trigger that is the only event of its key in the group opens its alert
+   *    with the others in one statement (events of different alerts are
+   *    independent), unless one is open already;
+   * 3. the rest act one by one, in arrival order;
+   * 4. history rows are written in one statement, claimed ones updated in another.
    */
   async applyMany(
-    jobs: readonly { integration: Integration; events: readonly AlertEvent[]; receivedAt: number }[],
+    jobs: readonly { integration: AlertOrigin; events: readonly AlertEvent[]; receivedAt: number }[],
     db: Db = this.db,
   ): Promise<AppliedEvent[][]> {
-    const results: AppliedEvent[][] = jobs.map(() => []);
-    const seen = new Map<string, number>();
-    const keyOf = (i: Integration, e: AlertEvent) => `${i.id}\u0000${e.dedupKey}`;
-    for (const j of jobs)
-      for (const e of j.events)
-        seen.set(keyOf(j.integration, e), (seen.get(keyOf(j.integration, e)) ?? 0) + 1);
-    type Item = {
-      job: number;
-      index: number;
-      integration: Integration;
-      event: AlertEvent;
-      receivedAt: number;
+    const results: AppliedEvent[][] = jobs.map((j) => new Array<AppliedEvent>(j.events.length));
+    const settle = (it: Item, { outcome, alertId }: Outcome) => {
+      (results[it.job] as AppliedEvent[])[it.index] = { dedupKey: it.event.dedupKey, outcome, alertId };
     };
-    const batched: Item[] = [];
-    const single: Item[] = [];
-    for (const [job, j] of jobs.entries()) {
-      for (const [index, event] of j.events.entries()) {
-        const item = { job, index, integration: j.integration, event, receivedAt: j.receivedAt };
-        const alone = seen.get(keyOf(j.integration, event)) === 1;
-        (alone && event.action === 'trigger' && event.deliveryKey === undefined ? batched : single).push(
-          item,
-        );
+    const items: Item[] = [];
+    let deliveries = 0;
+    for (let job = 0; job < jobs.length; job++) {
+      const { integration, events, receivedAt } = jobs[job] as (typeof jobs)[number];
+      for (let index = 0; index < events.length; index++) {
+        const event = events[index] as AlertEvent;
+        if (event.deliveryKey !== undefined) deliveries++;
+        items.push({ job, index, integration, event, receivedAt, eventId: sortableId(receivedAt) });
       }
     }
-    for (let i = 0; i < batched.length; i += 300) {
-      const chunk = batched.slice(i, i + 300);
-      const rows = chunk.map((c) => alertRow(c.integration, c.event, c.receivedAt));
-      const inserted = new Set(
-        (
-          await db
-            .insertInto('intake_alerts')
-            .values(rows)
-            .onConflict((oc) =>
-              oc.columns(['integration_id', 'dedup_key']).where('resolved_at', 'is', null).doNothing(),
-            )
-            .returning('id')
-            .execute()
-        ).map((r) => r.id),
-      );
-      const history: Insertable<Database['intake_alert_events']>[] = [];
-      for (const [n, c] of chunk.entries()) {
-        const id = rows[n]?.id as string;
-        if (!inserted.has(id)) {
-          // An alert of this key is already open: the one-by-one path adds to it.
-          single.push(c);
-          continue;
-        }
-        (results[c.job] as AppliedEvent[])[c.index] = {
-          dedupKey: c.event.dedupKey,
-          outcome: 'opened',
-          alertId: id,
-        };
-        history.push({ ...eventRow(c.integration, c.event, c.receivedAt), alert_id: id, outcome: 'opened' });
-      }
-      if (history.length > 0) await db.insertInto('intake_alert_events').values(history).execute();
-    }
-    for (const c of single) {
-      (results[c.job] as AppliedEvent[])[c.index] = await this.applyOne(
+
+    let live = items;
+    if (deliveries > 0) {
+      const claimed = await this.claim(
         db,
-        c.integration,
-        c.event,
-        c.receivedAt,
+        items.filter((it) => it.event.deliveryKey !== undefined),
       );
+      live = [];
+      for (const it of items) {
+        if (it.event.deliveryKey === undefined || claimed.has(it.eventId)) live.push(it);
+        else settle(it, { outcome: 'duplicate', alertId: null });
+      }
     }
+
+    const perKey = new Map<string, number>();
+    const keys = live.map((it) => {
+      const key = `${it.integration.id}\u0000${it.event.dedupKey}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      return key;
+    });
+    const opening: Item[] = [];
+    const single: Item[] = [];
+    for (const [n, it] of live.entries())
+      (it.event.action === 'trigger' && perKey.get(keys[n] as string) === 1 ? opening : single).push(it);
+
+    const done: [Item, Outcome][] = [];
+    // An alert of the key already open: the one-by-one path adds to it.
+    single.push(...(await this.open(db, opening, done)));
+    for (const it of single) done.push([it, await this.act(db, it.integration, it.event, it.receivedAt)]);
+    for (const [it, outcome] of done) settle(it, outcome);
+    await this.record(db, done);
     return results;
   }
 
-  private async applyOne(db: Db, integration: Integration, e: AlertEvent, receivedAt: number) {
-    const row = eventRow(integration, e, receivedAt);
-    const deliveryKey = row.delivery_key;
-    if (deliveryKey !== null) {
-      // Claim the delivery first: a repeat (retry, HA peer) stops here and changes nothing.
-      const claimed = await db
-        .insertInto('intake_alert_events')
-        .values({ ...row, alert_id: null, outcome: 'pending' })
-        .onConflict((oc) => oc.columns(['integration_id', 'delivery_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!claimed) return { dedupKey: e.dedupKey, outcome: 'duplicate' as const, alertId: null };
+  /** Claims the deliveries of `items`, in order; returns the history row ids of those claimed. */
+  private async claim(db: Db, items: readonly Item[]): Promise<Set<string>> {
+    const claimed = new Set<string>();
+    for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+      const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      for (const { integration, event: e, receivedAt, eventId } of chunk)
+        params.push(
+          eventId,
+          integration.id,
+          e.dedupKey,
+          e.action,
+          e.occurredAt,
+          receivedAt,
+          sha256(e.deliveryKey as string),
+          eventJson(e),
+        );
+      const { rows } = await this.run<{ id: string }>(
+        db,
+        `${CLAIM_INSERT} ${tuples(CLAIM_VALUES, chunk.length, this.isNumbered())} on conflict (integration_id, delivery_key) do nothing returning id`,
+        params,
+      );
+      for (const r of rows) claimed.add(r.id);
     }
-    const { outcome, alertId } = await this.act(db, integration, e, receivedAt);
-    if (deliveryKey !== null) {
-      await db
-        .updateTable('intake_alert_events')
-        .set({ outcome, alert_id: alertId })
-        .where('id', '=', row.id)
-        .execute();
-    } else {
-      await db
-        .insertInto('intake_alert_events')
-        .values({ ...row, alert_id: alertId, outcome })
-        .execute();
+    return claimed;
+  }
+
+  /** Opens an alert for each trigger in `items` (each the only one of its key); returns those whose key has one open. */
+  private async open(db: Db, items: readonly Item[], done: [Item, Outcome][]): Promise<Item[]> {
+    const rest: Item[] = [];
+    for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
+      const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
+      const ids: string[] = [];
+      const params: unknown[] = [];
+      for (const { integration, event: e, receivedAt } of chunk) {
+        const id = sortableId(receivedAt);
+        ids.push(id);
+        params.push(
+          id,
+          integration.id,
+          integration.service,
+          e.dedupKey,
+          e.summary,
+          e.severity,
+          e.source,
+          e.occurredAt,
+          receivedAt,
+          receivedAt,
+          JSON.stringify(e.labels),
+          JSON.stringify(e.details),
+          JSON.stringify(e.links),
+          e.journey ?? null,
+        );
+      }
+      const numbered = this.isNumbered();
+      const { numAffectedRows } = await this.run(
+        db,
+        `${ALERT_INSERT} ${tuples(ALERT_VALUES, chunk.length, numbered)} ${OPEN_CONFLICT}`,
+        params,
+      );
+      // Every row inserted, the usual case, needs no `returning`; otherwise, look up which.
+      const inserted =
+        Number(numAffectedRows) === chunk.length
+          ? undefined
+          : new Set(
+              (
+                await this.run<{ id: string }>(
+                  db,
+                  `select id from intake_alerts where id in ${tuples(new Array(ids.length).fill('?').join(', '), 1, numbered)}`,
+                  ids,
+                )
+              ).rows.map((r) => r.id),
+            );
+      for (const [n, it] of chunk.entries()) {
+        const id = ids[n] as string;
+        if (inserted === undefined || inserted.has(id)) done.push([it, { outcome: 'opened', alertId: id }]);
+        else rest.push(it);
+      }
     }
-    return { dedupKey: e.dedupKey, outcome, alertId };
+    return rest;
+  }
+
+  /** Writes the history of applied events: new rows, and the outcome of claimed ones. */
+  private async record(db: Db, done: readonly [Item, Outcome][]): Promise<void> {
+    const fresh = done.filter(([it]) => it.event.deliveryKey === undefined);
+    const claimed = done.filter(([it]) => it.event.deliveryKey !== undefined);
+    const numbered = this.isNumbered();
+    for (let i = 0; i < fresh.length; i += ROWS_PER_STATEMENT) {
+      const chunk = fresh.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      for (const [{ integration, event: e, receivedAt, eventId }, { outcome, alertId }] of chunk)
+        params.push(
+          eventId,
+          alertId,
+          integration.id,
+          e.dedupKey,
+          e.action,
+          outcome,
+          e.occurredAt,
+          receivedAt,
+          eventJson(e),
+        );
+      await this.run(db, `${HISTORY_INSERT} ${tuples(HISTORY_VALUES, chunk.length, numbered)}`, params);
+    }
+    for (let i = 0; i < claimed.length; i += ROWS_PER_STATEMENT) {
+      const chunk = claimed.slice(i, i + ROWS_PER_STATEMENT);
+      const params: unknown[] = [];
+      for (const [it, { outcome, alertId }] of chunk) params.push(it.eventId, outcome, alertId);
+      await this.run(
+        db,
+        `update intake_alert_events set outcome = v.column2, alert_id = v.column3 from (values ${tuples('?, ?, ?', chunk.length, numbered)}) as v where intake_alert_events.id = v.column1`,
+        params,
+      );
+    }
+  }
+
+  private run<R>(db: Db, text: string, params: unknown[]) {
+    return db.executeQuery(CompiledQuery.raw(text, params) as CompiledQuery<R>);
+  }
+
+  private isNumbered(): boolean {
+    this.numbered ??= sql`${0}`.compile(this.db).sql !== '?';
+    return this.numbered;
   }
 
   private async act(
     db: Db,
-    integration: Integration,
+    integration: AlertOrigin,
     e: AlertEvent,
     now: number,
   ): Promise<{ outcome: AlertOutcome; alertId: string | null }> {
@@ -320,34 +413,6 @@ export class IntakeRepository {
     return row?.id;
   }
 
-  /** Stores a change; one with the same content and timestamp as a stored one is a duplicate. */
-  async addChange(
-    integration: Integration,
-    change: ChangeEvent,
-    receivedAt: number,
-    db: Db = this.db,
-  ): Promise<{ id: string | null; duplicate: boolean }> {
-    const id = sortableId(receivedAt);
-    const inserted = await db
-      .insertInto('intake_changes')
-      .values({
-        id,
-        integration_id: integration.id,
-        service: integration.service,
-        summary: change.summary,
-        source: change.source,
-        occurred_at: change.occurredAt,
-        received_at: receivedAt,
-        links: JSON.stringify(change.links),
-        custom_details: JSON.stringify(change.customDetails ?? null),
-        change_key: change.changeKey === undefined ? null : sha256(change.changeKey),
-      })
-      .onConflict((oc) => oc.columns(['integration_id', 'change_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return inserted ? { id, duplicate: false } : { id: null, duplicate: true };
-  }
-
   /** Alerts, newest first; `open` means triggered or acknowledged. */
   async alerts(query: {
     service?: string;
@@ -381,6 +446,9 @@ export class IntakeRepository {
       labels: JSON.parse(r.labels) as Record<string, string>,
       details: JSON.parse(r.details) as Record<string, unknown>,
       links: JSON.parse(r.links) as AlertLink[],
+      journey: r.journey,
+      incident: r.incident_number,
+      suppressedBy: r.suppressed_by,
     }));
   }
 
@@ -403,25 +471,6 @@ export class IntakeRepository {
       outcome: r.outcome,
       at: r.at,
       receivedAt: r.received_at,
-    }));
-  }
-
-  /** Changes, newest first. */
-  async changes(query: { service?: string; sinceMs?: number; limit: number }): Promise<StoredChange[]> {
-    let q = this.db.selectFrom('intake_changes').selectAll();
-    if (query.service !== undefined) q = q.where('service', '=', query.service);
-    if (query.sinceMs !== undefined) q = q.where('occurred_at', '>=', query.sinceMs);
-    const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      integrationId: r.integration_id,
-      service: r.service,
-      summary: r.summary,
-      source: r.source,
-      occurredAt: r.occurred_at,
-      receivedAt: r.received_at,
-      links: JSON.parse(r.links) as AlertLink[],
-      customDetails: JSON.parse(r.custom_details) as unknown,
     }));
   }
 }

@@ -184,6 +184,100 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-incidents': {
+    async up(db: Kysely<unknown>) {
+      // Alerts on a journey SLO (nines' own) name the journey; grouping marks what it has seen.
+      for (const [column, type] of [
+        ['journey', 'text'],
+        ['incident_number', 'integer'],
+        ['grouped_status', 'text'],
+        ['suppressed_by', 'text'],
+      ] as const)
+        await db.schema.alterTable('intake_alerts').addColumn(column, type).execute();
+      // What grouping has not seen yet: new alerts and alerts whose status changed since.
+      await db.schema
+        .createIndex('intake_alerts_ungrouped')
+        .on('intake_alerts')
+        .column('id')
+        .where(sql<boolean>`grouped_status is null or grouped_status <> status`)
+        .execute();
+      await db.schema
+        .createIndex('intake_alerts_incident')
+        .on('intake_alerts')
+        .columns(['incident_number', 'id'])
+        .execute();
+      for (const column of ['type', 'version', 'author'])
+        await db.schema.alterTable('intake_changes').addColumn(column, 'text').execute();
+      await db.schema
+        .createTable('incidents')
+        .addColumn('number', 'integer', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('priority', 'text')
+        .addColumn('subject_kind', 'text', (c) => c.notNull())
+        .addColumn('subject_name', 'text', (c) => c.notNull())
+        .addColumn('cause_service', 'text')
+        .addColumn('cause_chain', 'text', (c) => c.notNull())
+        .addColumn('services', 'text', (c) => c.notNull())
+        .addColumn('journeys', 'text', (c) => c.notNull())
+        .addColumn('assignee', 'text')
+        .addColumn('roles', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('acknowledged_at', 'bigint')
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('last_alert_at', 'bigint', (c) => c.notNull())
+        .addColumn('alert_count', 'integer', (c) => c.notNull())
+        .addColumn('open_alert_count', 'integer', (c) => c.notNull())
+        .addColumn('merged_into', 'integer')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'number']).execute();
+      await db.schema.createIndex('incidents_created').on('incidents').column('created_at').execute();
+      await db.schema
+        .createTable('incident_timeline')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident', 'integer', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('incident_timeline_incident')
+        .on('incident_timeline')
+        .columns(['incident', 'id'])
+        .execute();
+      await db.schema
+        .createTable('action_items')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident', 'integer', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('due_date', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('done_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('action_items_incident').on('action_items').column('incident').execute();
+      await db.schema
+        .createTable('maintenance_windows')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('services', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'bigint', (c) => c.notNull())
+        .addColumn('ends_at', 'bigint', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('maintenance_windows_ends')
+        .on('maintenance_windows')
+        .column('ends_at')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /** Tables as Kysely sees them. Timestamps are UTC epoch milliseconds. */
 export interface Database {
   api_tokens: {
@@ -89,6 +91,13 @@ export interface Database {
     details: string;
     /** JSON array of {href, text?}. */
     links: string;
+    /** The journey of a journey SLO's alert (nines' own); its service is then ''. */
+    journey: ColumnType<string | null, string | null | undefined, string | null>;
+    incident_number: ColumnType<number | null, number | null | undefined, number | null>;
+    /** The status grouping last saw; differs from `status` while grouping has work to do. */
+    grouped_status: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The maintenance window that kept this alert from opening an incident. */
+    suppressed_by: ColumnType<string | null, string | null | undefined, string | null>;
   };
   /** Every event received for an alert (and those that acted on none), in arrival order. */
   intake_alert_events: {
@@ -118,5 +127,65 @@ export interface Database {
     custom_details: string;
     /** SHA-256 of the change's content when it has a timestamp: a retried delivery is stored once. */
     change_key: string | null;
+    /** deploy, feature-flag, config or other; null for PagerDuty change events. */
+    type: ColumnType<string | null, string | null | undefined, string | null>;
+    version: ColumnType<string | null, string | null | undefined, string | null>;
+    author: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  incidents: {
+    number: number;
+    title: string;
+    status: string;
+    severity: string;
+    priority: string | null;
+    subject_kind: string;
+    subject_name: string;
+    cause_service: string | null;
+    /** JSON array of names. */
+    cause_chain: string;
+    /** JSON arrays of names. */
+    services: string;
+    journeys: string;
+    assignee: string | null;
+    /** JSON object role → person. */
+    roles: string;
+    created_at: number;
+    acknowledged_at: number | null;
+    resolved_at: number | null;
+    last_alert_at: number;
+    alert_count: number;
+    open_alert_count: number;
+    merged_into: number | null;
+    updated_at: number;
+  };
+  incident_timeline: {
+    id: string;
+    incident: number;
+    at: number;
+    type: string;
+    actor: string;
+    message: string;
+    /** JSON object. */
+    data: string;
+  };
+  action_items: {
+    id: string;
+    incident: number;
+    title: string;
+    owner: string | null;
+    due_date: string | null;
+    status: string;
+    created_at: number;
+    done_at: number | null;
+  };
+  maintenance_windows: {
+    id: string;
+    /** JSON array of service names. */
+    services: string;
+    starts_at: number;
+    ends_at: number;
+    reason: string | null;
+    created_by: string;
+    created_at: number;
   };
 }

@@ -2,33 +2,34 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ALERT_STATUSES } from '../../alerting/types.js';
-import type { IntakeRepository, StoredAlert, StoredChange } from '../../store/intake.js';
-import { type ChangeBody, type IntakeAlertBody, intakeResponses } from '../intake-schemas.js';
+import { SLO_ALERTS } from '../../runtime/slo-alerts.js';
+import type { IntakeRepository, StoredAlert } from '../../store/intake.js';
+import { type IntakeAlertBody, intakeResponses } from '../intake-schemas.js';
 import { errorResponses } from '../schemas.js';
 
 export interface IntakeReadDeps {
-  readonly repository: Pick<IntakeRepository, 'alerts' | 'changes'>;
+  readonly repository: Pick<IntakeRepository, 'alerts'>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-const MAX_DATE_MS = 8.64e15;
-const time = z.union([
-  z.iso.datetime({ offset: true }),
-  z.coerce.number().int().nonnegative().max(MAX_DATE_MS),
-]);
-
 export function presentIntakeAlert(a: StoredAlert): IntakeAlertBody {
   const type = a.integration.type;
   return {
     id: a.id,
-    service: a.service,
-    integration: {
-      id: a.integration.id,
-      name: a.integration.name,
-      type: type === 'pagerduty' || type === 'alertmanager' || type === 'splunk' ? type : null,
-    },
+    service: a.service === '' ? null : a.service,
+    journey: a.journey,
+    integration:
+      a.integration.id === SLO_ALERTS
+        ? { id: SLO_ALERTS, name: 'nines SLO alerts', type: 'nines' }
+        : {
+            id: a.integration.id,
+            name: a.integration.name,
+            type: type === 'pagerduty' || type === 'alertmanager' || type === 'splunk' ? type : null,
+          },
+    incident: a.incident,
+    suppressedBy: a.suppressedBy,
     dedupKey: a.dedupKey,
     status: a.status,
     summary: a.summary,
@@ -43,20 +44,6 @@ export function presentIntakeAlert(a: StoredAlert): IntakeAlertBody {
     labels: a.labels,
     details: a.details,
     links: a.links,
-  };
-}
-
-export function presentChange(c: StoredChange): ChangeBody {
-  return {
-    id: c.id,
-    service: c.service,
-    integrationId: c.integrationId,
-    summary: c.summary,
-    source: c.source,
-    timestamp: iso(c.occurredAt),
-    receivedAt: iso(c.receivedAt),
-    links: c.links,
-    customDetails: c.customDetails,
   };
 }
 
@@ -89,33 +76,6 @@ export function registerIntakeReadRoutes(app: FastifyInstance, deps: IntakeReadD
         ...(q.status !== undefined && { status: q.status }),
       });
       return { alerts: alerts.map(presentIntakeAlert) };
-    },
-  );
-  r.get(
-    '/api/v1/changes',
-    {
-      config: { role: 'viewer' },
-      schema: {
-        tags: ['intake'],
-        summary: 'Change events (PagerDuty /v2/change/enqueue), newest first',
-        querystring: z.object({
-          service: z.string().min(1).max(253).optional(),
-          since: time.optional().describe('RFC 3339 or epoch milliseconds'),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-        }),
-        response: { 200: intakeResponses.changes, ...errorResponses('VALIDATION_FAILED') },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const changes = await deps.repository.changes({
-        limit: q.limit,
-        ...(q.service !== undefined && { service: q.service }),
-        ...(q.since !== undefined && {
-          sinceMs: typeof q.since === 'number' ? q.since : Date.parse(q.since),
-        }),
-      });
-      return { changes: changes.map(presentChange) };
     },
   );
 }

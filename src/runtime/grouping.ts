@@ -1,0 +1,339 @@
+import type { Catalog } from '../catalog/model.js';
+import { type GroupingCandidate, place, Topology } from '../incidents/grouping.js';
+import { worse } from '../incidents/lifecycle.js';
+import type { IncidentSeverity, Subject } from '../incidents/types.js';
+import type { Store } from '../store/db.js';
+import {
+  type Db,
+  type GroupingAlert,
+  IncidentRepository,
+  type NewTimelineEntry,
+} from '../store/incidents.js';
+import { coveringWindow, MaintenanceWindowRepository } from '../store/maintenance-windows.js';
+import { SLO_ALERTS } from './slo-alerts.js';
+
+/** Alerts grouped per transaction: a flood is worked off in bounded steps. */
+const BATCH = 500;
+
+export interface GroupingOptions {
+  readonly store: Store;
+  readonly catalog: Catalog;
+  /** An open incident takes related alerts while its last alert is at most this old. */
+  readonly windowMs: number;
+  readonly clock: () => number;
+  readonly log: (msg: string, err: unknown) => void;
+  /** Told the incidents a committed batch opened or changed. */
+  readonly onChange?: (incidents: readonly number[]) => void;
+}
+
+/**
+ * Whether an alert may open an incident (any alert may join one). nines' own
+ * tickets and no-data alerts do not: a ticket is for working hours, not for
+ * waking someone, and no data is for whoever owns the telemetry. `info` alerts
+ * from anywhere do not either.
+ */
+export function opensIncidents(a: Pick<GroupingAlert, 'integrationId' | 'severity'>): boolean {
+  return a.integrationId === SLO_ALERTS ? a.severity === 'critical' : a.severity !== 'info';
+}
+
+const label = (a: GroupingAlert) => (a.summary ?? a.dedupKey).slice(0, 200);
+const subjectOf = (a: GroupingAlert): Subject =>
+  a.journey !== null ? { kind: 'journey', name: a.journey } : { kind: 'service', name: a.service };
+const describe = (s: Subject) => (s.kind === 'journey' ? `journey ${s.name}` : s.name);
+
+/**
+ * Turns alerts into incidents. Intake only commits alerts; grouping picks up
+ * every alert whose status it has not seen (a column beside the status, so a
+ * restart or a crash loses nothing and a second run changes nothing) and
+ * places it with the pure `place`, in one transaction per batch under a lock
+ * that a second replica waits for.
+ */
+export class Grouping {
+  private readonly repo: IncidentRepository;
+  private readonly windows: MaintenanceWindowRepository;
+  private readonly topology: Topology;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly options: GroupingOptions) {
+    this.repo = new IncidentRepository(options.store.db, options.store.dialect);
+    this.windows = new MaintenanceWindowRepository(options.store.db);
+    this.topology = new Topology(options.catalog);
+  }
+
+  /** Asks for a run soon; runs asked for while one is under way fold into one more. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.run().catch((err: unknown) => this.options.log('grouping alerts into incidents failed', err));
+  }
+
+  /** Groups until nothing is pending; resolves with the number of alerts seen. */
+  run(): Promise<number> {
+    // A run under way may have read its batch already: it goes round once more.
+    if (this.running) this.again = true;
+    this.running ??= (async () => {
+      let seen = 0;
+      do {
+        this.again = false;
+        for (;;) {
+          const n = await this.batch();
+          seen += n;
+          if (n < BATCH) break;
+        }
+      } while (this.again && !this.closed);
+      return seen;
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.running?.catch(() => {});
+  }
+
+  private async batch(): Promise<number> {
+    const changed = new Set<number>();
+    const seen = await this.options.store.db.transaction().execute(async (trx) => {
+      await this.repo.lockGrouping(trx);
+      const alerts = await this.repo.pendingAlerts(trx, BATCH);
+      if (alerts.length === 0) return 0;
+      const now = this.options.clock();
+      const open = new Map<number, GroupingCandidate>();
+      for (const i of await this.repo.open(trx))
+        open.set(i.number, {
+          number: i.number,
+          subject: i.subject,
+          cause: i.suspectedCause?.service ?? null,
+          lastAlertAt: i.lastAlertAt,
+        });
+      const earliest = Math.min(...alerts.map((a) => a.createdAt));
+      const windows = await this.windows.list(earliest, trx);
+      const timeline: NewTimelineEntry[] = [];
+      const severities = new Map<number, IncidentSeverity>();
+      const resolvedIn = new Set<number>();
+      const acknowledgedBy = new Map<number, GroupingAlert>();
+      for (const alert of alerts) {
+        const actor = alert.integrationName ?? alert.integrationId;
+        let incident = alert.incident;
+        if (alert.groupedStatus === null && incident === null) {
+          const window =
+            alert.journey === null ? coveringWindow(windows, alert.service, alert.createdAt) : undefined;
+          if (window) {
+            await this.repo.markAlert(trx, alert, { suppressedBy: window.id });
+            continue;
+          }
+          incident = await this.placeAlert(trx, alert, open, timeline);
+          await this.repo.markAlert(trx, alert, { incident });
+          if (incident === null) continue;
+          const severity = alert.severity ?? 'error';
+          severities.set(incident, worse(severities.get(incident) ?? severity, severity));
+        } else {
+          await this.repo.markAlert(trx, alert, {});
+        }
+        if (incident === null) continue;
+        changed.add(incident);
+        if (alert.status === 'acknowledged') {
+          acknowledgedBy.set(incident, alert);
+          timeline.push({
+            incident,
+            at: alert.lastEventAt,
+            type: 'alert',
+            actor,
+            message: `Alert acknowledged by ${actor}: ${label(alert)}`,
+            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status },
+          });
+        } else if (alert.status === 'resolved') {
+          resolvedIn.add(incident);
+          timeline.push({
+            incident,
+            at: alert.lastEventAt,
+            type: 'alert',
+            actor,
+            message: `Alert resolved: ${label(alert)}`,
+            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status },
+          });
+        }
+      }
+      for (const number of changed) {
+        const current = await this.repo.get(number, trx);
+        if (!current) continue;
+        const facts = await this.repo.alertFacts(trx, number);
+        const raised = severities.get(number);
+        const severity = raised === undefined ? current.severity : worse(current.severity, raised);
+        await this.repo.update(
+          trx,
+          number,
+          {
+            alertCount: facts.alerts,
+            openAlertCount: facts.open,
+            services: facts.services,
+            journeys: facts.journeys,
+            lastAlertAt: Math.max(current.lastAlertAt, facts.lastAlertAt ?? 0),
+            ...(severity !== current.severity && { severity }),
+          },
+          now,
+        );
+        if (severity !== current.severity)
+          timeline.push({
+            incident: number,
+            at: now,
+            type: 'severity',
+            actor: 'nines',
+            message: `Severity raised from ${current.severity} to ${severity} by a new alert`,
+            data: { from: current.severity, to: severity },
+          });
+        if (current.mergedInto !== null) continue;
+        const acked = acknowledgedBy.get(number);
+        if (acked && current.status === 'triggered' && facts.open > 0) {
+          const actor = acked.integrationName ?? acked.integrationId;
+          if (
+            await this.repo.update(
+              trx,
+              number,
+              { status: 'acknowledged', acknowledgedAt: now },
+              now,
+              'triggered',
+            )
+          )
+            timeline.push({
+              incident: number,
+              at: now,
+              type: 'acknowledged',
+              actor,
+              message: `Acknowledged by ${actor} through its alert`,
+            });
+        }
+        if (resolvedIn.has(number) && facts.open === 0 && current.status !== 'resolved') {
+          if (
+            await this.repo.update(trx, number, { status: 'resolved', resolvedAt: now }, now, current.status)
+          )
+            timeline.push({
+              incident: number,
+              at: now,
+              type: 'resolved',
+              actor: 'nines',
+              message: 'Resolved: every alert in it has resolved',
+            });
+        }
+      }
+      await this.repo.addTimeline(trx, timeline);
+      return alerts.length;
+    });
+    if (changed.size > 0) this.options.onChange?.([...changed]);
+    return seen;
+  }
+
+  /** Finds or opens the incident of a new alert and writes what grouping decided on its timeline. */
+  private async placeAlert(
+    trx: Db,
+    alert: GroupingAlert,
+    open: Map<number, GroupingCandidate>,
+    timeline: NewTimelineEntry[],
+  ): Promise<number | null> {
+    const subject = subjectOf(alert);
+    const actor = alert.integrationName ?? alert.integrationId;
+    const at = alert.createdAt;
+    const data = { alert: alert.id, dedupKey: alert.dedupKey, integration: alert.integrationId };
+    const placement = place(subject, [...open.values()], this.topology, at, this.options.windowMs);
+    switch (placement.kind) {
+      case 'open': {
+        if (!opensIncidents(alert)) return null;
+        const cause = subject.kind === 'service' ? { service: subject.name, chain: [subject.name] } : null;
+        const number = await this.repo.create(trx, {
+          title: alert.summary?.slice(0, 500) ?? `${describe(subject)} is alerting`,
+          severity: alert.severity ?? 'error',
+          subject,
+          cause,
+          at,
+        });
+        open.set(number, { number, subject, cause: cause?.service ?? null, lastAlertAt: at });
+        timeline.push({
+          incident: number,
+          at,
+          type: 'opened',
+          actor,
+          message: `Opened by an alert on ${describe(subject)}: ${label(alert)}`,
+          data: { ...data, subject },
+        });
+        return number;
+      }
+      case 'join': {
+        const into = open.get(placement.incident) as GroupingCandidate;
+        open.set(into.number, { ...into, lastAlertAt: Math.max(into.lastAlertAt, at) });
+        const via =
+          placement.chain.length > 1
+            ? ` (${placement.chain.join(' → ')}: depends on the suspected cause ${into.cause})`
+            : '';
+        timeline.push({
+          incident: into.number,
+          at,
+          type: 'alert',
+          actor,
+          message: `Alert on ${describe(subject)} joined${via}: ${label(alert)}`,
+          data: { ...data, subject, chain: placement.chain },
+        });
+        return into.number;
+      }
+      case 'explain': {
+        const into = open.get(placement.into) as GroupingCandidate;
+        const chain = placement.chains.get(into.number) ?? [subject.name];
+        await this.repo.update(trx, into.number, { cause: { service: subject.name, chain } }, at);
+        open.set(into.number, { ...into, cause: subject.name, lastAlertAt: Math.max(into.lastAlertAt, at) });
+        timeline.push({
+          incident: into.number,
+          at,
+          type: 'cause',
+          actor: 'nines',
+          message: `${subject.name} is the suspected cause: ${chain.join(' → ')}`,
+          data: { previous: into.cause, cause: subject.name, chain },
+        });
+        timeline.push({
+          incident: into.number,
+          at,
+          type: 'alert',
+          actor,
+          message: `Alert on ${subject.name} joined: ${label(alert)}`,
+          data: { ...data, subject },
+        });
+        for (const number of placement.merge) {
+          const merged = open.get(number) as GroupingCandidate;
+          const mergedChain = placement.chains.get(number) ?? [];
+          await this.repo.update(
+            trx,
+            number,
+            { mergedInto: into.number, status: 'resolved', resolvedAt: at },
+            at,
+          );
+          await this.repo.moveAlerts(trx, number, into.number);
+          open.delete(number);
+          timeline.push(
+            {
+              incident: into.number,
+              at,
+              type: 'merged',
+              actor: 'nines',
+              message: `#${number} (${describe(merged.subject)}) merged in: ${mergedChain.join(' → ')}`,
+              data: { merged: number, chain: mergedChain },
+            },
+            {
+              incident: number,
+              at,
+              type: 'merged',
+              actor: 'nines',
+              message: `Merged into #${into.number}: ${subject.name} is the suspected cause (${mergedChain.join(' → ')})`,
+              data: { into: into.number, chain: mergedChain },
+            },
+          );
+        }
+        return into.number;
+      }
+    }
+  }
+}
