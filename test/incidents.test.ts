@@ -530,5 +530,12 @@ describe("nines' own SLO alerts", () => {
     expect(detail.impact.budgets).toContainEqual(
       expect.objectContaining({ slo: 'payment-success', badEvents: 500 }),
     );
+    // Resolved, its figures are fixed: they outlive the minute buckets they came from.
+    later(60_000);
+    expect((await api('POST', `/api/v1/incidents/${incident?.number}/resolve`)).statusCode).toBe(200);
+    await nines.store.db.deleteFrom('sli_buckets').execute();
+    const kept = (await api('GET', `/api/v1/incidents/${incident?.number}`)).json();
+    expect(kept.impact.revenueAtRisk).toEqual(detail.impact.revenueAtRisk);
+    expect(kept.impact.budgets).toEqual(detail.impact.budgets);
   });
 });

@@ -18,6 +18,7 @@ import { BatchRepository } from '../store/batches.js';
 import { BucketRepository } from '../store/buckets.js';
 import { CursorRepository } from '../store/cursors.js';
 import { openStore, type Store } from '../store/db.js';
+import { pruneIntake } from '../store/intake-retention.js';
 import { MaintenanceWindowRepository } from '../store/maintenance-windows.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
@@ -132,6 +133,11 @@ export async function createNines(
     windowMs: config.groupWindowMinutes * 60_000,
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
+    onChange: (numbers) => {
+      incidents
+        .settle(numbers)
+        .catch((err: unknown) => app.log.error({ err }, 'fixing the impact of resolved incidents failed'));
+    },
   });
   intake.onCommitted = () => grouping.kick();
   const incidents = new IncidentService({
@@ -229,6 +235,7 @@ export async function createNines(
     buckets,
     batches: new BatchRepository(store.db),
     retentionDays: config.retentionDays,
+    intake: (before) => pruneIntake(store.db, before),
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
   });

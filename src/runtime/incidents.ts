@@ -18,6 +18,7 @@ import { ChangeRepository, type StoredChange } from '../store/changes.js';
 import type { Store } from '../store/db.js';
 import { type IncidentQuery, IncidentRepository, type NewTimelineEntry } from '../store/incidents.js';
 import type { Engine } from './engine.js';
+import { MINUTE_RETENTION_MS } from './maintenance.js';
 
 export interface IncidentImpact {
   readonly journeys: readonly {
@@ -113,7 +114,31 @@ export class IncidentService {
     });
   }
 
+  /**
+   * What the incident puts at risk. A resolved incident's figures are fixed the
+   * first time they are computed after it resolved (minute buckets last 12 hours;
+   * the postmortem is often written later).
+   */
   async impact(incident: Incident): Promise<IncidentImpact> {
+    if (incident.resolvedAt !== null) {
+      const saved = (await this.repo.savedImpact(incident.number)) as IncidentImpact | undefined;
+      if (saved) return saved;
+    }
+    const computed = await this.computeImpact(incident);
+    if (incident.resolvedAt !== null)
+      await this.repo.saveImpact(incident.number, incident.resolvedAt, computed);
+    return computed;
+  }
+
+  /** Fixes the impact of the incidents that resolved (after grouping or a responder resolved them). */
+  async settle(numbers: readonly number[]): Promise<void> {
+    for (const number of numbers) {
+      const incident = await this.repo.get(number);
+      if (incident?.resolvedAt != null && incident.mergedInto === null) await this.impact(incident);
+    }
+  }
+
+  private async computeImpact(incident: Incident): Promise<IncidentImpact> {
     const { catalog } = this.options;
     const journeys = new Map<string, IncidentImpact['journeys'][number]>();
     for (const name of incident.journeys) {
@@ -196,7 +221,10 @@ export class IncidentService {
     from: number,
     to: number,
   ): Promise<{ good: number; total: number }> {
-    const rows = await this.options.buckets.range(sli, 'm', from - (from % 60_000), to);
+    // Minute buckets last 12 hours; older spans are counted in whole hours.
+    const minutes = from >= this.options.clock() - MINUTE_RETENTION_MS + 3_600_000;
+    const size = minutes ? 60_000 : 3_600_000;
+    const rows = await this.options.buckets.range(sli, minutes ? 'm' : 'h', from - (from % size), to);
     let good = 0;
     let total = 0;
     for (const r of rows) {
@@ -248,6 +276,7 @@ export class IncidentService {
       await this.repo.addTimeline(trx, entries);
     });
     this.options.onChange?.(number);
+    if (action === 'resolve') await this.settle([number]);
     return this.get(number);
   }
 

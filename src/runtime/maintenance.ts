@@ -20,6 +20,8 @@ export interface MaintenanceDeps {
   readonly buckets: BucketRepository;
   readonly batches: BatchRepository;
   readonly retentionDays: number;
+  /** Removes intake history (alerts, their events, changes) from before the time; the count removed. */
+  readonly intake?: (beforeMs: number) => Promise<number>;
   readonly clock: () => number;
   readonly log: (message: string, err: unknown) => void;
 }
@@ -27,7 +29,7 @@ export interface MaintenanceDeps {
 /**
  * Keeps storage bounded: minute buckets for 12 hours (longer for timeslices SLOs,
  * which rebuild slice verdicts from minutes), hour buckets for the longest SLO
- * window, day buckets for the retention, and batch ids for a week.
+ * window, day buckets and intake history for the retention, and batch ids for a week.
  */
 export class Maintenance {
   constructor(private readonly deps: MaintenanceDeps) {}
@@ -60,7 +62,9 @@ export class Maintenance {
     };
   }
 
-  async run(): Promise<{ minutes: number; hours: number; days: number; batches: number } | undefined> {
+  async run(): Promise<
+    { minutes: number; hours: number; days: number; batches: number; intake: number } | undefined
+  > {
     const now = this.deps.clock();
     const c = this.cutoffs(now);
     try {
@@ -73,6 +77,7 @@ export class Maintenance {
         hours: await this.deps.buckets.prune('h', c.hour),
         days: await this.deps.buckets.prune('d', c.day),
         batches: await this.deps.batches.prune(now - BATCH_ID_RETENTION_MS),
+        intake: this.deps.intake ? await this.deps.intake(c.day) : 0,
       };
     } catch (err) {
       this.deps.log('maintenance failed', err);

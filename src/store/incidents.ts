@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AlertSeverity } from '../alerting/types.js';
 import type {
   Incident,
@@ -16,7 +16,7 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
-type Row = Database['incidents'];
+type Row = Selectable<Database['incidents']>;
 
 export function toIncident(r: Row): Incident {
   const chain = JSON.parse(r.cause_chain) as string[];
@@ -281,7 +281,9 @@ export class IncidentRepository {
         ...(patch.assignee !== undefined && { assignee: patch.assignee }),
         ...(patch.roles !== undefined && { roles: JSON.stringify(patch.roles) }),
         ...(patch.acknowledgedAt !== undefined && { acknowledged_at: patch.acknowledgedAt }),
+        // A reopened incident's impact is computed live again.
         ...(patch.resolvedAt !== undefined && { resolved_at: patch.resolvedAt }),
+        ...(patch.resolvedAt === null && { impact: null }),
         ...(patch.lastAlertAt !== undefined && { last_alert_at: patch.lastAlertAt }),
         ...(patch.alertCount !== undefined && { alert_count: patch.alertCount }),
         ...(patch.openAlertCount !== undefined && { open_alert_count: patch.openAlertCount }),
@@ -291,6 +293,26 @@ export class IncidentRepository {
     if (expected !== undefined) q = q.where('status', '=', expected).where('merged_into', 'is', null);
     const result = await q.executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The impact fixed when the incident resolved, if it was. */
+  async savedImpact(number: number): Promise<unknown> {
+    const row = await this.db
+      .selectFrom('incidents')
+      .select(['impact', 'resolved_at'])
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row?.impact == null || row.resolved_at === null ? undefined : (JSON.parse(row.impact) as unknown);
+  }
+
+  /** Fixes the impact of a resolved incident; a reopened one is computed live again. */
+  async saveImpact(number: number, resolvedAt: number, impact: unknown): Promise<void> {
+    await this.db
+      .updateTable('incidents')
+      .set({ impact: JSON.stringify(impact) })
+      .where('number', '=', number)
+      .where('resolved_at', '=', resolvedAt)
+      .execute();
   }
 
   /** Alert counts, services and journeys of an incident, from its alerts. */

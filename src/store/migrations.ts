@@ -230,6 +230,7 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('alert_count', 'integer', (c) => c.notNull())
         .addColumn('open_alert_count', 'integer', (c) => c.notNull())
         .addColumn('merged_into', 'integer')
+        .addColumn('impact', 'text')
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'number']).execute();

@@ -156,6 +156,8 @@ export interface Database {
     alert_count: number;
     open_alert_count: number;
     merged_into: number | null;
+    /** JSON of the impact, fixed when the incident resolved (minute buckets do not last). */
+    impact: ColumnType<string | null, string | null | undefined, string | null>;
     updated_at: number;
   };
   incident_timeline: {

@@ -23,9 +23,14 @@ export interface ChangeRoutesDeps {
 const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_DATE_MS = 8.64e15;
 
-/** An instant in a query or body: RFC 3339 with an offset, or epoch milliseconds; as milliseconds. */
+/** An instant in a query: RFC 3339 with an offset, or epoch milliseconds; as milliseconds. */
 export const timeQuery = z
   .union([z.iso.datetime({ offset: true }), z.coerce.number().int().nonnegative().max(MAX_DATE_MS)])
+  .transform((t) => (typeof t === 'number' ? t : Date.parse(t)));
+
+/** An instant in a JSON body: the same, but a number must be a number (no `[]` read as 0). */
+const timeBody = z
+  .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative().max(MAX_DATE_MS)])
   .transform((t) => (typeof t === 'number' ? t : Date.parse(t)));
 
 export function presentChange(c: StoredChange): ChangeBody {
@@ -123,7 +128,7 @@ export function registerChangeRoutes(app: FastifyInstance, deps: ChangeRoutesDep
             .array(z.strictObject({ href: url, text: z.string().max(1024).optional() }))
             .max(20)
             .optional(),
-          timestamp: timeQuery.optional().describe('when it happened; default: now'),
+          timestamp: timeBody.optional().describe('when it happened; default: now'),
           id: z
             .string()
             .min(1)
@@ -194,8 +199,8 @@ export function registerChangeRoutes(app: FastifyInstance, deps: ChangeRoutesDep
               .array(z.string().min(1).max(253).superRefine(knownService('')))
               .min(1)
               .max(500),
-            startsAt: timeQuery.optional().describe('default: now'),
-            endsAt: timeQuery.optional(),
+            startsAt: timeBody.optional().describe('default: now'),
+            endsAt: timeBody.optional(),
             duration: z
               .string()
               .regex(WINDOW_DURATION, 'a duration like 30m, 2h or 1d')
