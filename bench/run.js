@@ -8,6 +8,7 @@
  *   prometheus 500 SLOs read through PromQL from a local Prometheus: queries and time per poll vs bare queries
  *   intake   PagerDuty-style trigger events/s acknowledged after commit (nines serve, SQLite) vs the bare server
  *   rules    rule evaluation in Prometheus: `nines rules generate` output vs Sloth-style rules, 200 SLOs
+ *   grouping 20,000 alerts of 200 simultaneous failures on 5,000 services → incidents, vs marking them seen
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -18,7 +19,7 @@ setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'catalog,server,intake,engine,probes,prometheus,rules').split(','),
+  (process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,engine,probes,prometheus,rules').split(','),
 );
 const cpus = os.cpus();
 console.log(
@@ -53,6 +54,17 @@ if (only.has('intake')) {
   const r = await benchIntake();
   console.log(
     `intake: ${f(r.ninesPerSecond, 0)} triggers/s durable (one per request, ${r.concurrency} clients, p50 ${f(r.ninesP50Ms)} ms, p99 ${f(r.ninesP99Ms)} ms, ${r.rejected} not 202); bare server ${f(r.barePerSecond, 0)} req/s (p50 ${f(r.bareP50Ms)} ms, p99 ${f(r.bareP99Ms)} ms); ratio ${f(r.ninesPerSecond / r.barePerSecond, 2)}`,
+  );
+}
+
+if (only.has('grouping')) {
+  console.log(
+    '\n== grouping (alerts → incidents, in-process on SQLite, vs reading and marking the same alerts)',
+  );
+  const { benchGrouping } = await import('./grouping.js');
+  const r = await benchGrouping();
+  console.log(
+    `grouping: ${r.alerts} alerts of ${r.failures} failures → ${r.incidents} incidents in ${f(r.groupingMs / 1000, 2)} s (${f(r.groupedPerSecond, 0)} alerts/s); marking them seen alone ${f(r.bareMs / 1000, 2)} s (${f(r.barePerSecond, 0)} alerts/s); ratio ${f(r.groupedPerSecond / r.barePerSecond, 2)}`,
   );
 }
 

@@ -87,3 +87,37 @@ describe.each(DIALECTS)('two replicas on %s', (dialect) => {
     }
   });
 });
+
+describe('a restart', () => {
+  it('groups alerts a stopped server committed but never grouped, once', async () => {
+    const db = await freshDatabase('sqlite');
+    cleanups.push(db.drop);
+    const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+    // A server that committed alerts and stopped before grouping them: written with the store alone.
+    const first = await startTestNines({ dataDir: db.dataDir, now });
+    const origin = { id: 'crashed', service: 'payment' };
+    const event = (dedupKey: string) => ({
+      action: 'trigger' as const,
+      dedupKey,
+      summary: dedupKey,
+      severity: 'critical' as const,
+      source: null,
+      occurredAt: now,
+      labels: {},
+      details: {},
+      links: [],
+    });
+    await first.intake.repository.apply(origin, [event('a'), event('b')], now);
+    await first.intake.repository.apply({ id: 'crashed', service: 'payment-gateway' }, [event('psp')], now);
+    await first.store.close();
+    // Not first.cleanup(): the data directory stays for the next start.
+    const second = await startTestNines({ dataDir: db.dataDir, now: now + 60_000 });
+    cleanups.push(second.cleanup);
+    const incidents = await second.incidents.list({ limit: 10 });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ alertCount: 3, suspectedCause: { service: 'payment-gateway' } });
+    // Grouping again finds nothing left.
+    expect(await second.grouping.run()).toBe(0);
+    expect(await second.incidents.list({ limit: 10 })).toHaveLength(1);
+  });
+});

@@ -1,12 +1,16 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerChange } from './change.js';
 import { registerExport } from './export.js';
 import { registerGraph } from './graph.js';
+import { registerIncident } from './incident.js';
 import { registerIntegration } from './integration.js';
 import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
+import { registerMaintenance } from './maintenance.js';
 import { registerOpenapi } from './openapi.js';
 import { registerProbe } from './probe.js';
+import { registerReport } from './report.js';
 import { registerRules } from './rules.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
@@ -31,6 +35,8 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   const program = new Command('nines')
     .description('reliability as code: value streams, journeys, services and SLOs, checked and acted on')
     .version(pkg.version, '-V, --version')
+    // Options after a subcommand are its own: `nines change record --version 1.4.2`.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
@@ -50,6 +56,10 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerServe(program, io, pkg.version, (h) => {
     server = h;
   });
+  registerIncident(program, io);
+  registerChange(program, io);
+  registerReport(program, io);
+  registerMaintenance(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of cmd.commands)

@@ -14,17 +14,32 @@ import type { Subject } from './types.js';
 /** Shortest dependsOn paths between subjects of one catalog. */
 export class Topology {
   private readonly edges = new Map<string, readonly string[]>();
+  /** Reversed edges: a service → the services that depend on it and the journeys whose steps name it. */
+  private readonly up = new Map<string, string[]>();
   private readonly steps = new Map<string, readonly string[]>();
-  private readonly cache = new Map<string, readonly string[] | null>();
+  /**
+   * Per service, everything above it: node → the next node on a shortest path
+   * down to it (null at the service). Journeys are nodes `journey:<name>`.
+   * Kept per cause, of which there are few at a time.
+   */
+  private readonly above = new Map<string, ReadonlyMap<string, string | null>>();
+  /** Per subject, every service below it. */
+  private readonly below = new Map<string, ReadonlySet<string>>();
 
   constructor(catalog: Catalog) {
-    for (const s of catalog.Service.values())
+    const add = (from: string, to: string) => this.up.set(to, [...(this.up.get(to) ?? []), from]);
+    for (const s of catalog.Service.values()) {
       this.edges.set(
         s.name,
         s.dependsOn.map((d) => d.service),
       );
-    for (const j of catalog.Journey.values())
-      this.steps.set(j.name, [...new Set(j.steps.flatMap((st) => st.services))]);
+      for (const d of s.dependsOn) add(s.name, d.service);
+    }
+    for (const j of catalog.Journey.values()) {
+      const services = [...new Set(j.steps.flatMap((st) => st.services))];
+      this.steps.set(j.name, services);
+      for (const s of services) add(`journey:${j.name}`, s);
+    }
   }
 
   /**
@@ -36,40 +51,45 @@ export class Topology {
    * topology.chain({ kind: 'service', name: 'payment' }, 'payment-gateway'); // ['payment', 'payment-gateway']
    */
   chain(from: Subject, to: string): readonly string[] | undefined {
-    const key = `${from.kind}:${from.name}\u0000${to}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = this.search(from, to);
-    if (this.cache.size > 100_000) this.cache.clear();
-    this.cache.set(key, found ?? null);
-    return found;
+    const tree = this.treeAbove(to);
+    const start = from.kind === 'journey' ? `journey:${from.name}` : from.name;
+    if (!tree.has(start)) return undefined;
+    const path = from.kind === 'journey' ? [from.name] : [];
+    for (let n = from.kind === 'journey' ? tree.get(start) : start; n != null; n = tree.get(n)) path.push(n);
+    return path;
   }
 
-  private search(from: Subject, to: string): string[] | undefined {
-    if (from.kind === 'service' && from.name === to) return [to];
-    const parent = new Map<string, string | null>();
-    const queue: string[] = [];
-    const starts = from.kind === 'service' ? [from.name] : (this.steps.get(from.name) ?? []);
-    for (const s of starts) {
-      if (parent.has(s)) continue;
-      parent.set(s, null);
-      queue.push(s);
+  /** Whether the service `to` is below `from` (or is it). */
+  reaches(from: Subject, to: string): boolean {
+    const key = `${from.kind}:${from.name}`;
+    let set = this.below.get(key);
+    if (!set) {
+      const seen = new Set<string>(from.kind === 'service' ? [from.name] : (this.steps.get(from.name) ?? []));
+      for (const at of seen) for (const next of this.edges.get(at) ?? []) seen.add(next);
+      set = seen;
+      if (this.below.size >= 2_000) this.below.clear();
+      this.below.set(key, set);
     }
+    return set.has(to);
+  }
+
+  private treeAbove(to: string): ReadonlyMap<string, string | null> {
+    const cached = this.above.get(to);
+    if (cached) return cached;
+    const next = new Map<string, string | null>([[to, null]]);
+    const queue = [to];
     for (let i = 0; i < queue.length; i++) {
       const at = queue[i] as string;
-      if (at === to) {
-        const path: string[] = [];
-        for (let n: string | null | undefined = at; n != null; n = parent.get(n)) path.push(n);
-        path.reverse();
-        return from.kind === 'journey' ? [from.name, ...path] : path;
-      }
-      for (const next of this.edges.get(at) ?? []) {
-        if (parent.has(next)) continue;
-        parent.set(next, at);
-        queue.push(next);
+      for (const parent of this.up.get(at) ?? []) {
+        if (next.has(parent)) continue;
+        next.set(parent, at);
+        // Journeys are tops: nothing is above them.
+        if (!parent.startsWith('journey:')) queue.push(parent);
       }
     }
-    return undefined;
+    if (this.above.size >= 2_000) this.above.clear();
+    this.above.set(to, next);
+    return next;
   }
 }
 
@@ -131,7 +151,7 @@ export function place(
   const chains = new Map<number, readonly string[]>();
   for (const c of live) {
     const from: Subject = c.cause !== null ? { kind: 'service', name: c.cause } : c.subject;
-    if (topology.chain(from, subject.name) === undefined) continue;
+    if (!topology.reaches(from, subject.name)) continue;
     const chain = topology.chain(c.subject, subject.name);
     if (chain !== undefined) chains.set(c.number, chain);
   }

@@ -12,6 +12,8 @@ import {
 import { coveringWindow, MaintenanceWindowRepository } from '../store/maintenance-windows.js';
 import { SLO_ALERTS } from './slo-alerts.js';
 
+type Mark = Parameters<IncidentRepository['markAlerts']>[1][number];
+
 /** Alerts grouped per transaction: a flood is worked off in bounded steps. */
 const BATCH = 500;
 
@@ -119,6 +121,8 @@ export class Grouping {
       const severities = new Map<number, IncidentSeverity>();
       const resolvedIn = new Set<number>();
       const acknowledgedBy = new Map<number, GroupingAlert>();
+      // Written in bulk: before a merge moves alerts, and once the batch is placed.
+      const marks: Mark[] = [];
       for (const alert of alerts) {
         const actor = alert.integrationName ?? alert.integrationId;
         let incident = alert.incident;
@@ -126,16 +130,16 @@ export class Grouping {
           const window =
             alert.journey === null ? coveringWindow(windows, alert.service, alert.createdAt) : undefined;
           if (window) {
-            await this.repo.markAlert(trx, alert, { suppressedBy: window.id });
+            marks.push({ alert, set: { suppressedBy: window.id } });
             continue;
           }
-          incident = await this.placeAlert(trx, alert, open, timeline);
-          await this.repo.markAlert(trx, alert, { incident });
+          incident = await this.placeAlert(trx, alert, open, timeline, marks);
+          marks.push({ alert, set: { incident } });
           if (incident === null) continue;
           const severity = alert.severity ?? 'error';
           severities.set(incident, worse(severities.get(incident) ?? severity, severity));
         } else {
-          await this.repo.markAlert(trx, alert, {});
+          marks.push({ alert, set: {} });
         }
         if (incident === null) continue;
         changed.add(incident);
@@ -161,6 +165,7 @@ export class Grouping {
           });
         }
       }
+      await this.repo.markAlerts(trx, marks.splice(0));
       for (const number of changed) {
         const current = await this.repo.get(number, trx);
         if (!current) continue;
@@ -236,6 +241,7 @@ export class Grouping {
     alert: GroupingAlert,
     open: Map<number, GroupingCandidate>,
     timeline: NewTimelineEntry[],
+    marks: Mark[],
   ): Promise<number | null> {
     const subject = subjectOf(alert);
     const actor = alert.integrationName ?? alert.integrationId;
@@ -289,18 +295,18 @@ export class Grouping {
         timeline.push({
           incident: into.number,
           at,
-          type: 'cause',
-          actor: 'nines',
-          message: `${subject.name} is the suspected cause: ${chain.join(' → ')}`,
-          data: { previous: into.cause, cause: subject.name, chain },
-        });
-        timeline.push({
-          incident: into.number,
-          at,
           type: 'alert',
           actor,
           message: `Alert on ${subject.name} joined: ${label(alert)}`,
           data: { ...data, subject },
+        });
+        timeline.push({
+          incident: into.number,
+          at,
+          type: 'cause',
+          actor: 'nines',
+          message: `${subject.name} is the suspected cause: ${chain.join(' → ')}`,
+          data: { previous: into.cause, cause: subject.name, chain },
         });
         for (const number of placement.merge) {
           const merged = open.get(number) as GroupingCandidate;
@@ -311,6 +317,7 @@ export class Grouping {
             { mergedInto: into.number, status: 'resolved', resolvedAt: at },
             at,
           );
+          await this.repo.markAlerts(trx, marks.splice(0));
           await this.repo.moveAlerts(trx, number, into.number);
           open.delete(number);
           timeline.push(

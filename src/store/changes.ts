@@ -36,7 +36,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 export class ChangeRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Stores a change; one whose key was stored before is a duplicate and changes nothing. */
+  /** Stores a change; one whose key was stored before is a duplicate (with the stored id) and changes nothing. */
   async add(
     change: NewChange,
     receivedAt: number,
@@ -63,7 +63,14 @@ export class ChangeRepository {
       .onConflict((oc) => oc.columns(['integration_id', 'change_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    return inserted ? { id, duplicate: false } : { id: null, duplicate: true };
+    if (inserted) return { id, duplicate: false };
+    const stored = await db
+      .selectFrom('intake_changes')
+      .select('id')
+      .where('integration_id', '=', change.integrationId)
+      .where('change_key', '=', sha256(change.changeKey ?? ''))
+      .executeTakeFirst();
+    return { id: stored?.id ?? null, duplicate: true };
   }
 
   /** Changes, newest first; `services` limits them to those services, `before` to earlier ones. */

@@ -140,6 +140,34 @@ export class IncidentRepository {
     }));
   }
 
+  /** `markAlert` for many alerts, one statement per distinct change. */
+  async markAlerts(
+    db: Db,
+    marks: readonly {
+      alert: GroupingAlert;
+      set: { incident?: number | null; suppressedBy?: string | null };
+    }[],
+  ): Promise<void> {
+    const groups = new Map<string, { ids: string[]; status: string; set: (typeof marks)[number]['set'] }>();
+    for (const { alert, set } of marks) {
+      const key = JSON.stringify([alert.status, set.incident, set.suppressedBy]);
+      const group = groups.get(key) ?? { ids: [], status: alert.status, set };
+      group.ids.push(alert.id);
+      groups.set(key, group);
+    }
+    for (const { ids, status, set } of groups.values())
+      for (let i = 0; i < ids.length; i += 500)
+        await db
+          .updateTable('intake_alerts')
+          .set({
+            grouped_status: status,
+            ...(set.incident !== undefined && { incident_number: set.incident }),
+            ...(set.suppressedBy !== undefined && { suppressed_by: set.suppressedBy }),
+          })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+  }
+
   /** Records what grouping saw of an alert; a status that changed since stays pending. */
   async markAlert(
     db: Db,
@@ -327,26 +355,38 @@ export class IncidentRepository {
     journeys: string[];
     severities: AlertSeverity[];
   }> {
+    // One row per (service, journey, severity), in order of first arrival.
     const rows = await db
       .selectFrom('intake_alerts')
-      .select(['service', 'journey', 'severity', 'resolved_at', 'last_event_at'])
+      .select((eb) => [
+        'service',
+        'journey',
+        'severity',
+        eb.fn.min('id').as('first'),
+        eb.fn.countAll<number>().as('alerts'),
+        eb.fn.sum<number>(eb.case().when('resolved_at', 'is', null).then(1).else(0).end()).as('open'),
+        eb.fn.max('last_event_at').as('last'),
+      ])
       .where('incident_number', '=', number)
-      .orderBy('id')
+      .groupBy(['service', 'journey', 'severity'])
+      .orderBy('first')
       .execute();
     const services = new Set<string>();
     const journeys = new Set<string>();
     const severities = new Set<AlertSeverity>();
+    let alerts = 0;
     let open = 0;
     let last: number | null = null;
     for (const r of rows) {
       if (r.journey !== null) journeys.add(r.journey);
       else services.add(r.service);
       if (r.severity !== null) severities.add(r.severity as AlertSeverity);
-      if (r.resolved_at === null) open++;
-      last = Math.max(last ?? 0, r.last_event_at);
+      alerts += Number(r.alerts);
+      open += Number(r.open);
+      last = Math.max(last ?? 0, Number(r.last));
     }
     return {
-      alerts: rows.length,
+      alerts,
       open,
       lastAlertAt: last,
       services: [...services],

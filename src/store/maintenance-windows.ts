@@ -28,12 +28,12 @@ export class MaintenanceWindowRepository {
     return { ...window, id, createdAt: nowMs };
   }
 
-  /** Windows that end at or after `sinceMs`, soonest start first. */
+  /** Windows that end after `sinceMs` (not yet over then), soonest start first. */
   async list(sinceMs: number, db: Db = this.db): Promise<MaintenanceWindow[]> {
     const rows = await db
       .selectFrom('maintenance_windows')
       .selectAll()
-      .where('ends_at', '>=', sinceMs)
+      .where('ends_at', '>', sinceMs)
       .orderBy('starts_at')
       .orderBy('id')
       .execute();

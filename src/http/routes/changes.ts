@@ -134,7 +134,9 @@ export function registerChangeRoutes(app: FastifyInstance, deps: ChangeRoutesDep
             .min(1)
             .max(255)
             .optional()
-            .describe('your identity of the change (e.g. the pipeline run id): sent twice, stored once'),
+            .describe(
+              'your identity of the change per service (e.g. the pipeline run id): sent twice, stored once',
+            ),
           details: z.record(z.string(), z.unknown()).optional(),
         }),
         response: {
@@ -162,7 +164,8 @@ export function registerChangeRoutes(app: FastifyInstance, deps: ChangeRoutesDep
             ...(b.links ?? []).map((l) => ({ href: l.href, ...(l.text !== undefined && { text: l.text }) })),
           ],
           customDetails: b.details ?? null,
-          ...(b.id !== undefined && { changeKey: `id:${b.id}` }),
+          // Per service: one pipeline run may deploy several services under one id.
+          ...(b.id !== undefined && { changeKey: `id:${b.service}\u0000${b.id}` }),
         },
         now,
       );
