@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { checkAlertTiers } from './alert-tiers.js';
+import { buildContacts, buildEscalationPolicy, buildSchedule } from './build-oncall.js';
 import { buildProbe } from './build-probe.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
@@ -54,12 +55,16 @@ export function buildNines<K extends keyof Specs>(
       s.members?.forEach((m, i) => {
         ref('User', m, ['spec', 'members', i]);
       });
+      ref('Schedule', s.schedule, ['spec', 'schedule']);
+      ref('EscalationPolicy', s.escalationPolicy, ['spec', 'escalationPolicy']);
       return one({
         kind: 'Team',
         ...meta,
         ...(s.email !== undefined && { email: s.email }),
         ...(s.slackChannel !== undefined && { slackChannel: s.slackChannel }),
         members: s.members ?? [],
+        ...(s.schedule !== undefined && { schedule: s.schedule }),
+        ...(s.escalationPolicy !== undefined && { escalationPolicy: s.escalationPolicy }),
       });
     }
     case 'User': {
@@ -70,6 +75,7 @@ export function buildNines<K extends keyof Specs>(
         email: s.email,
         ...(s.fullName !== undefined && { fullName: s.fullName }),
         ...(s.timeZone !== undefined && { timeZone: s.timeZone }),
+        ...buildContacts(s.email, s, doc, diagnostics),
       });
     }
     case 'ValueStream': {
@@ -125,6 +131,7 @@ export function buildNines<K extends keyof Specs>(
     case 'Service': {
       const s = spec as Specs['Service'];
       ref('Team', s.owner, ['spec', 'owner']);
+      ref('EscalationPolicy', s.escalationPolicy, ['spec', 'escalationPolicy']);
       const deps = (s.dependsOn ?? []).map((d, i) => {
         ref('Service', d.service, ['spec', 'dependsOn', i]);
         return { service: d.service, critical: d.critical ?? true };
@@ -139,6 +146,7 @@ export function buildNines<K extends keyof Specs>(
         external: s.external ?? false,
         dependsOn: deps,
         links: s.links ?? [],
+        ...(s.escalationPolicy !== undefined && { escalationPolicy: s.escalationPolicy }),
       });
     }
     case 'DataSource': {
@@ -165,6 +173,10 @@ export function buildNines<K extends keyof Specs>(
       const probe = buildProbe(meta, spec as Specs['Probe'], doc, diagnostics, refs);
       return { declared: probe ? [{ entity: probe, doc, namePath: NAME_PATH, refs }] : [], diagnostics };
     }
+    case 'Schedule':
+      return one(buildSchedule(meta, spec as Specs['Schedule'], doc, diagnostics, refs));
+    case 'EscalationPolicy':
+      return one(buildEscalationPolicy(meta, spec as Specs['EscalationPolicy'], refs));
   }
   return { declared: [], diagnostics };
 }

@@ -134,8 +134,25 @@ export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
     if (d.entity.kind === 'ValueStream') for (const j of d.entity.journeys) journeysInStreams.add(j);
     if (d.entity.kind === 'SLO' && d.entity.journey !== undefined) journeysWithSlos.add(d.entity.journey);
   }
+  const teams = new Map(
+    kept.flatMap((d) => (d.entity.kind === 'Team' ? [[d.entity.name, d.entity] as const] : [])),
+  );
   for (const d of kept) {
     const e = d.entity;
+    if (e.kind === 'EscalationPolicy')
+      e.levels.forEach((level, i) => {
+        level.targets.forEach((t, j) => {
+          const team = t.type === 'team' ? teams.get(t.name) : undefined;
+          if (team && team.schedule === undefined)
+            diagnostics.push(
+              d.doc.diagnostic(
+                'invalid-value',
+                ['spec', 'levels', i, 'targets', j, 'team'],
+                `team '${t.name}' has no schedule, so it has nobody on call to page; set spec.schedule on the team or target a schedule or user`,
+              ),
+            );
+        });
+      });
     if (e.kind === 'SLI' && e.indicator.source.type === 'probe' && e.indicator.source.step !== undefined) {
       const { probe: name, step } = e.indicator.source;
       const probe = probes.get(name);

@@ -17,6 +17,25 @@ export interface Team extends Meta {
   readonly email?: string;
   readonly slackChannel?: string;
   readonly members: readonly string[];
+  /** The schedule whose on-call person stands for the team in escalation policies. */
+  readonly schedule?: string;
+  /** The policy for the team's services that name none themselves. */
+  readonly escalationPolicy?: string;
+}
+
+/**
+ * Where a person is reached. Secrets (a webhook's signing secret, a Slack
+ * incoming-webhook URL) are written as `${env:NAME}` and resolved at run time.
+ */
+export type ContactMethod =
+  | { readonly name: string; readonly type: 'email'; readonly address: string }
+  | { readonly name: string; readonly type: 'slack'; readonly url: string }
+  | { readonly name: string; readonly type: 'webhook'; readonly url: string; readonly secret: string };
+
+/** Notify through contact method `via` this long after the person is paged. */
+export interface NotificationRule {
+  readonly afterMs: number;
+  readonly via: string;
 }
 
 export interface User extends Meta {
@@ -24,6 +43,68 @@ export interface User extends Meta {
   readonly fullName?: string;
   readonly email: string;
   readonly timeZone?: string;
+  /** Contact methods; an `email` one at the user's address when none are given. */
+  readonly contacts: readonly ContactMethod[];
+  /** Personal notification rules; "email at once" when none are given. */
+  readonly notify: readonly NotificationRule[];
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+
+/**
+ * A weekly window in the schedule's zone, e.g. Monday–Friday 09:00–17:00. `end`
+ * at or before `start` runs past midnight into the next day; `24:00` is midnight.
+ */
+export interface Restriction {
+  readonly days: readonly Weekday[];
+  /** `HH:mm`, wall-clock. */
+  readonly start: string;
+  /** `HH:mm`, wall-clock; `24:00` allowed. */
+  readonly end: string;
+}
+
+/**
+ * One rotation: users take turns of a fixed length in calendar units, every
+ * handoff at the same wall-clock time in the schedule's zone (a 1-week turn is
+ * 7 calendar days, 167 or 169 hours across a DST change).
+ */
+export interface ScheduleLayer {
+  readonly name: string;
+  readonly users: readonly string[];
+  readonly rotation: { readonly unit: 'hours' | 'days' | 'weeks'; readonly count: number };
+  /** Wall-clock start of the first turn in the schedule's zone, `YYYY-MM-DDTHH:mm`. */
+  readonly start: string;
+  /** Wall-clock end of the layer, if it ends. */
+  readonly end?: string;
+  /** When the layer is on; always when empty. Outside them the layers below show through. */
+  readonly restrictions: readonly Restriction[];
+}
+
+export interface Schedule extends Meta {
+  readonly kind: 'Schedule';
+  /** IANA zone of every wall-clock time in the schedule. */
+  readonly timeZone: string;
+  /** Later layers cover earlier ones where they have someone on call. */
+  readonly layers: readonly ScheduleLayer[];
+}
+
+export type EscalationTarget =
+  | { readonly type: 'user'; readonly name: string }
+  | { readonly type: 'schedule'; readonly name: string }
+  | { readonly type: 'team'; readonly name: string };
+
+export interface EscalationLevel {
+  readonly targets: readonly EscalationTarget[];
+  /** How long this level has to acknowledge before the next one is paged. */
+  readonly escalateAfterMs: number;
+}
+
+export interface EscalationPolicy extends Meta {
+  readonly kind: 'EscalationPolicy';
+  readonly levels: readonly EscalationLevel[];
+  /** Times the whole policy runs again after its last level, while nobody acknowledges. */
+  readonly repeat: number;
 }
 
 export interface ValueStream extends Meta {
@@ -72,6 +153,8 @@ export interface Service extends Meta {
   readonly tier?: Tier;
   readonly runbook?: string;
   readonly external: boolean;
+  /** Who is paged for its incidents; else its owner team's policy. */
+  readonly escalationPolicy?: string;
   readonly dependsOn: readonly Dependency[];
   readonly links: readonly Link[];
 }
@@ -320,7 +403,9 @@ export type Entity =
   | AlertCondition
   | AlertNotificationTarget
   | AlertPolicy
-  | Probe;
+  | Probe
+  | Schedule
+  | EscalationPolicy;
 
 export type EntityKind = Entity['kind'];
 
@@ -337,6 +422,8 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'AlertCondition',
   'AlertNotificationTarget',
   'Probe',
+  'Schedule',
+  'EscalationPolicy',
 ];
 
 type ByKind = { [K in EntityKind]: Extract<Entity, { kind: K }> };
@@ -358,6 +445,8 @@ export function emptyCatalogMaps(): { [K in EntityKind]: Map<string, ByKind[K]> 
     AlertCondition: new Map(),
     AlertNotificationTarget: new Map(),
     Probe: new Map(),
+    Schedule: new Map(),
+    EscalationPolicy: new Map(),
   };
 }
 

@@ -16,6 +16,8 @@ const PLURAL: Record<EntityKind, [string, string]> = {
   Team: ['team', 'teams'],
   User: ['user', 'users'],
   Probe: ['probe', 'probes'],
+  Schedule: ['schedule', 'schedules'],
+  EscalationPolicy: ['escalation policy', 'escalation policies'],
   AlertPolicy: ['alert policy', 'alert policies'],
   AlertCondition: ['alert condition', 'alert conditions'],
   AlertNotificationTarget: ['notification target', 'notification targets'],

@@ -10,6 +10,7 @@ import {
   url,
   windowDuration,
 } from './common.js';
+import { escalationPolicySpec, scheduleSpec, userOnCallFields } from './oncall.js';
 import { probeDuration, probeSpec } from './probe.js';
 
 /** Shorthand: a string stands for `{ <key>: string }`. */
@@ -22,6 +23,8 @@ export const teamSpec = z.strictObject({
   email: email.optional(),
   slackChannel: z.string().optional(),
   members: z.array(name).optional(),
+  schedule: name.optional(),
+  escalationPolicy: name.optional(),
 });
 
 export const userSpec = z.strictObject({
@@ -29,6 +32,7 @@ export const userSpec = z.strictObject({
   email,
   timeZone: timeZone.optional(),
   description: description.optional(),
+  ...userOnCallFields,
 });
 
 export const valueStreamSpec = z.strictObject({
@@ -87,6 +91,7 @@ export const serviceSpec = z.strictObject({
   external: z.boolean().optional(),
   dependsOn: z.array(dependency).optional(),
   links: z.array(z.strictObject({ title: z.string(), url })).optional(),
+  escalationPolicy: name.optional(),
 });
 
 export const dataSourceSpec = z.strictObject({
@@ -198,6 +203,8 @@ export const NINES_SPECS = {
   SLI: sliSpec,
   SLO: sloSpec,
   Probe: probeSpec,
+  Schedule: scheduleSpec,
+  EscalationPolicy: escalationPolicySpec,
 } as const;
 
 export type NinesKind = keyof typeof NINES_SPECS;
