@@ -284,6 +284,52 @@ describe('answers match the documented response schemas', () => {
     for (const [call, status] of calls) expect((await call()).statusCode).toBe(status);
   });
 
+  it('for on-call: schedules, overrides, calendar feeds and paging', async () => {
+    const send = (method: 'POST' | 'DELETE', url: string, body?: unknown, headers = nines.auth.responder) =>
+      nines.app.inject({
+        method,
+        url,
+        headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { payload: JSON.stringify(body) }),
+      });
+    const now = nines.clock.now;
+    const override = (
+      await send('POST', '/api/v1/schedules/payments-oncall/overrides', {
+        user: 'ana',
+        start: now,
+        end: now + 3_600_000,
+      })
+    ).json();
+    const feed = (await send('POST', '/api/v1/calendar-feeds', { schedule: 'payments-oncall' })).json();
+    const { incidents } = (await get('/api/v1/incidents')).json() as { incidents: { number: number }[] };
+    const calls: [() => Promise<{ statusCode: number }>, number][] = [
+      [() => get('/api/v1/oncall'), 200],
+      [() => get('/api/v1/oncall?service=payment'), 200],
+      [() => get('/api/v1/oncall?service=nope'), 404],
+      [() => get(`/api/v1/schedules/payments-oncall?to=${now + 7 * 86_400_000}`), 200],
+      [() => get('/api/v1/schedules/nope'), 404],
+      [() => get(`/api/v1/schedules/payments-oncall?from=${now}&to=${now - 1}`), 400],
+      [
+        () =>
+          send('POST', '/api/v1/schedules/payments-oncall/overrides', {
+            user: 'nobody',
+            start: now,
+            end: now,
+          }),
+        400,
+      ],
+      [() => send('DELETE', `/api/v1/schedules/payments-oncall/overrides/${override.id}`), 204],
+      [() => send('DELETE', `/api/v1/schedules/payments-oncall/overrides/${override.id}`), 404],
+      [() => get('/api/v1/calendar-feeds'), 200],
+      [() => send('POST', '/api/v1/calendar-feeds', { schedule: 'nope' }), 400],
+      [() => send('DELETE', `/api/v1/calendar-feeds/${feed.id}`), 204],
+      [() => send('DELETE', `/api/v1/calendar-feeds/${feed.id}`), 404],
+      [() => get(`/api/v1/incidents/${incidents[0]?.number ?? 1}/paging`), 200],
+      [() => get('/api/v1/incidents/99999/paging'), 404],
+    ];
+    for (const [call, status] of calls) expect((await call()).statusCode).toBe(status);
+  });
+
   it('every answer parses with its schema', () => {
     const documented = answers.filter((a) => a.schemas !== undefined);
     expect(documented.length).toBeGreaterThan(50);

@@ -60,7 +60,7 @@ export function buildContacts(
         doc.diagnostic(
           'suspicious',
           [...at, 'secret'],
-          'a literal secret in the catalog; write ${env:NAME} and set it where nines runs',
+          `a literal secret in the catalog; write \${env:NAME} and set it where nines runs`,
           {
             severity: 'warning',
           },
@@ -71,7 +71,7 @@ export function buildContacts(
         doc.diagnostic(
           'suspicious',
           [...at, 'url'],
-          'a Slack webhook URL is a secret; write ${env:NAME} and set it where nines runs',
+          `a Slack webhook URL is a secret; write \${env:NAME} and set it where nines runs`,
           {
             severity: 'warning',
           },

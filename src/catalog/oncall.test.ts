@@ -199,9 +199,9 @@ spec:
   notify: [{after: 1m, via: sms}]
 `),
     ).toEqual([
-      'case.yaml:7:26 warning: spec.contacts[0].url: a Slack webhook URL is a secret; write ${env:NAME} and set it where nines runs',
+      `case.yaml:7:26 warning: spec.contacts[0].url: a Slack webhook URL is a secret; write \${env:NAME} and set it where nines runs`,
       "case.yaml:8:29 spec.contacts[1].name: a second contact method named 'slack'; give each a distinct name",
-      'case.yaml:8:79 warning: spec.contacts[1].secret: a literal secret in the catalog; write ${env:NAME} and set it where nines runs',
+      `case.yaml:8:79 warning: spec.contacts[1].secret: a literal secret in the catalog; write \${env:NAME} and set it where nines runs`,
       "case.yaml:9:29 spec.notify[0].via: no contact method named 'sms'; this user has slack",
     ]);
   });

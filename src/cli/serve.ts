@@ -65,6 +65,23 @@ export function registerServe(
       '--change-lookback-hours <hours>',
       'incidents list changes this many hours before they started (env NINES_CHANGE_LOOKBACK_HOURS, default 6)',
     )
+    .option(
+      '--public-url <url>',
+      'where people reach nines, for links in pages and calendar feeds (env NINES_PUBLIC_URL, default http://<host>:<port>)',
+    )
+    .option('--smtp-url <url>', 'SMTP server for email pages, smtp:// or smtps:// (env NINES_SMTP_URL)')
+    .option(
+      '--smtp-from <address>',
+      'sender of email pages (env NINES_SMTP_FROM, default nines <nines@localhost>)',
+    )
+    .option(
+      '--notify-give-up-minutes <minutes>',
+      'how long a failing notification is retried (env NINES_NOTIFY_GIVE_UP_MINUTES, default 60)',
+    )
+    .option(
+      '--notify-timeout-seconds <seconds>',
+      'one delivery attempt, all of it (env NINES_NOTIFY_TIMEOUT_SECONDS, default 10)',
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

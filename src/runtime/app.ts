@@ -2,13 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import type { AlertEvent } from '../alerting/types.js';
 import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
+import { registerActionRoutes } from '../http/routes/actions.js';
 import { registerChangeRoutes } from '../http/routes/changes.js';
 import { registerIncidentRoutes } from '../http/routes/incidents.js';
 import { registerIntakeRoutes } from '../http/routes/intake.js';
 import { registerIntakeReadRoutes } from '../http/routes/intake-read.js';
+import { registerOnCallRoutes } from '../http/routes/oncall.js';
 import { registerProbeRoutes } from '../http/routes/probes.js';
 import { registerReadRoutes } from '../http/routes/read.js';
 import { buildServer } from '../http/server.js';
+import { createMailTransport } from '../notify/senders.js';
 import { MAX_FUTURE_MS } from '../slo/series.js';
 import { EventSlis } from '../sources/events/parse.js';
 import { EventWriter } from '../sources/events/writer.js';
@@ -20,14 +23,17 @@ import { CursorRepository } from '../store/cursors.js';
 import { openStore, type Store } from '../store/db.js';
 import { pruneIntake } from '../store/intake-retention.js';
 import { MaintenanceWindowRepository } from '../store/maintenance-windows.js';
+import { CalendarFeedRepository, OverrideRepository } from '../store/oncall.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
 import { TokenRepository } from '../store/tokens.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
+import { Escalator } from './escalation.js';
 import { Grouping } from './grouping.js';
 import { IncidentService } from './incidents.js';
 import { Intake } from './intake.js';
 import { Maintenance } from './maintenance.js';
+import { Notifier } from './notifier.js';
 import { ProbeService } from './probes.js';
 import { SLO_ALERTS, sloAlertEvents } from './slo-alerts.js';
 
@@ -43,6 +49,10 @@ export interface Nines {
   /** Turns committed alerts into incidents. */
   readonly grouping: Grouping;
   readonly incidents: IncidentService;
+  /** Escalation policies at work: durable levels per incident. */
+  readonly escalator: Escalator;
+  /** Delivers notifications with retries. */
+  readonly notifier: Notifier;
   /** SLIs read from Prometheus; `poll()` reads what has settled. */
   readonly prometheus: PrometheusSource;
   /** Runs one evaluation now and stores what changed. */
@@ -127,10 +137,38 @@ export async function createNines(
     log: (msg, err) => app.log.warn({ err }, msg),
   });
   const intake = new Intake(store, { ratePerSecond: config.intakeRate, burst: config.intakeBurst });
+  const escalator = new Escalator({
+    store,
+    catalog,
+    clock,
+    giveUpMs: config.notifyGiveUpMinutes * 60_000,
+    log: (msg, err) => app.log.error({ err }, msg),
+    onPaged: () => notifier.kick(),
+  });
+  const publicUrl = () => {
+    if (config.publicUrl !== undefined) return config.publicUrl.replace(/\/+$/, '');
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  };
+  const notifier = new Notifier({
+    store,
+    catalog,
+    clock,
+    publicUrl,
+    ...(config.smtpUrl !== undefined && {
+      mail: { transport: createMailTransport(config.smtpUrl), from: config.smtpFrom },
+    }),
+    env: options.env ?? process.env,
+    timeoutMs: config.notifyTimeoutSeconds * 1000,
+    linkTtlMs: 24 * 3_600_000,
+    log: (msg, err) => app.log.error({ err }, msg),
+  });
   const grouping = new Grouping({
     store,
     catalog,
     windowMs: config.groupWindowMinutes * 60_000,
+    escalate: (trx, incident, at) => escalator.begin(trx, incident, at),
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
     onChange: (numbers) => {
@@ -226,6 +264,23 @@ export async function createNines(
       (a) => registerIntakeReadRoutes(a, { repository: intake.repository }),
       (a) => registerIncidentRoutes(a, { incidents, clock }),
       (a) => registerChangeRoutes(a, { catalog, changes: incidents.changes, windows, clock }),
+      (a) =>
+        registerOnCallRoutes(a, {
+          catalog,
+          overrides: new OverrideRepository(store.db),
+          feeds: new CalendarFeedRepository(store.db),
+          paging: escalator.paging,
+          escalator,
+          incidents,
+          publicUrl,
+          clock,
+        }),
+      (a) =>
+        registerActionRoutes(a, {
+          incidents,
+          key: () => escalator.paging.secret('action-links', clock()),
+          clock,
+        }),
     ],
   });
 
@@ -252,6 +307,8 @@ export async function createNines(
     probes.start();
     // Alerts committed by another replica, or before a restart, are grouped here too.
     timers.push(setInterval(() => grouping.kick(), 1000));
+    timers.push(setInterval(() => escalator.kick(), 1000));
+    notifier.start();
     await prometheus.start(config.evaluationInterval * 1000);
   }
   for (const t of timers) t.unref();
@@ -269,6 +326,8 @@ export async function createNines(
     intake,
     grouping,
     incidents,
+    escalator,
+    notifier,
     prometheus,
     evaluate,
     async close() {
@@ -280,6 +339,8 @@ export async function createNines(
       await writer.close();
       await intake.close();
       await grouping.close();
+      await escalator.close();
+      await notifier.close();
       await ticking;
       await store.close();
     },

@@ -22,6 +22,11 @@ describe('server configuration', () => {
       intakeBurst: 2000,
       groupWindowMinutes: 60,
       changeLookbackHours: 6,
+      publicUrl: undefined,
+      smtpUrl: undefined,
+      smtpFrom: 'nines <nines@localhost>',
+      notifyGiveUpMinutes: 60,
+      notifyTimeoutSeconds: 10,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -31,6 +31,15 @@ export interface ServerConfig {
   readonly groupWindowMinutes: number;
   /** An incident lists the changes on its services this many hours before it started. */
   readonly changeLookbackHours: number;
+  /** Where people reach nines: the base of links in pages and calendar feeds. */
+  readonly publicUrl: string | undefined;
+  /** SMTP server for email pages, e.g. smtp://user:pass@mail:587; none: email pages fail. */
+  readonly smtpUrl: string | undefined;
+  readonly smtpFrom: string;
+  /** A notification is retried this long before it is given up (the next level still proceeds). */
+  readonly notifyGiveUpMinutes: number;
+  /** One delivery attempt, all of it. */
+  readonly notifyTimeoutSeconds: number;
 }
 
 const number = (name: string, min: number, max: number, int = true) => {
@@ -64,6 +73,18 @@ const schema = z.strictObject({
   intakeBurst: number('intakeBurst', 1, 10_000_000),
   groupWindowMinutes: number('groupWindowMinutes', 1, 7 * 24 * 60),
   changeLookbackHours: number('changeLookbackHours', 1, 30 * 24),
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'publicUrl must be an http(s) URL, e.g. https://nines.example.com' })
+    .optional(),
+  smtpUrl: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'smtpUrl must be smtp:// or smtps://, e.g. smtp://mail.internal:587',
+    })
+    .optional(),
+  smtpFrom: z.string().min(3, { error: 'smtpFrom must be an address, e.g. nines <pager@example.com>' }),
+  notifyGiveUpMinutes: number('notifyGiveUpMinutes', 1, 7 * 24 * 60),
+  notifyTimeoutSeconds: number('notifyTimeoutSeconds', 1, 120),
 });
 
 type Key = keyof ServerConfig;
@@ -86,6 +107,11 @@ const ENV: Record<Key, string> = {
   intakeBurst: 'NINES_INTAKE_BURST',
   groupWindowMinutes: 'NINES_GROUP_WINDOW_MINUTES',
   changeLookbackHours: 'NINES_CHANGE_LOOKBACK_HOURS',
+  publicUrl: 'NINES_PUBLIC_URL',
+  smtpUrl: 'NINES_SMTP_URL',
+  smtpFrom: 'NINES_SMTP_FROM',
+  notifyGiveUpMinutes: 'NINES_NOTIFY_GIVE_UP_MINUTES',
+  notifyTimeoutSeconds: 'NINES_NOTIFY_TIMEOUT_SECONDS',
 };
 
 const DEFAULTS: Record<Key, string | undefined> = {
@@ -106,6 +132,11 @@ const DEFAULTS: Record<Key, string | undefined> = {
   intakeBurst: '2000',
   groupWindowMinutes: '60',
   changeLookbackHours: '6',
+  publicUrl: undefined,
+  smtpUrl: undefined,
+  smtpFrom: 'nines <nines@localhost>',
+  notifyGiveUpMinutes: '60',
+  notifyTimeoutSeconds: '10',
 };
 
 export const CONFIG_ENV = ENV;
@@ -145,10 +176,16 @@ export function readServerConfig(
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0]);
-        const shown = key === 'database' ? '' : ` (${JSON.stringify(raw[key])})`;
+        // URLs that may hold a password are never printed.
+        const shown = key === 'database' || key === 'smtpUrl' ? '' : ` (${JSON.stringify(raw[key])})`;
         return `${origin[key] ?? key}${shown}: ${i.message}`;
       }),
     );
   }
-  return Object.freeze({ ...parsed.data, database: parsed.data.database });
+  return Object.freeze({
+    ...parsed.data,
+    database: parsed.data.database,
+    publicUrl: parsed.data.publicUrl,
+    smtpUrl: parsed.data.smtpUrl,
+  });
 }

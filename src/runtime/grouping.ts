@@ -26,6 +26,16 @@ export interface GroupingOptions {
   readonly log: (msg: string, err: unknown) => void;
   /** Told the incidents a committed batch opened or changed. */
   readonly onChange?: (incidents: readonly number[]) => void;
+  /**
+   * Starts paging for an incident that opened or got a new suspected cause, in
+   * grouping's transaction (so an incident never exists without its escalation);
+   * what it returns goes on the timeline.
+   */
+  readonly escalate?: (
+    trx: Db,
+    incident: { number: number; subject: Subject; cause: string | null },
+    at: number,
+  ) => Promise<NewTimelineEntry | undefined>;
 }
 
 /**
@@ -268,6 +278,12 @@ export class Grouping {
           message: `Opened by an alert on ${describe(subject)}: ${label(alert)}`,
           data: { ...data, subject },
         });
+        const paging = await this.options.escalate?.(
+          trx,
+          { number, subject, cause: cause?.service ?? null },
+          at,
+        );
+        if (paging) timeline.push(paging);
         return number;
       }
       case 'join': {
@@ -308,6 +324,13 @@ export class Grouping {
           message: `${subject.name} is the suspected cause: ${chain.join(' → ')}`,
           data: { previous: into.cause, cause: subject.name, chain },
         });
+        // The new cause's owners are paged too (their policy, if it is another one).
+        const paging = await this.options.escalate?.(
+          trx,
+          { number: into.number, subject: into.subject, cause: subject.name },
+          at,
+        );
+        if (paging) timeline.push(paging);
         for (const number of placement.merge) {
           const merged = open.get(number) as GroupingCandidate;
           const mergedChain = placement.chains.get(number) ?? [];

@@ -279,6 +279,98 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007-oncall': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('schedule_overrides')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('schedule', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('starts_at', 'bigint', (c) => c.notNull())
+        .addColumn('ends_at', 'bigint', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('schedule_overrides_schedule')
+        .on('schedule_overrides')
+        .columns(['schedule', 'ends_at'])
+        .execute();
+      await db.schema
+        .createTable('calendar_feeds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      // One escalation per incident and policy; its position is the row, so a restart continues it.
+      await db.schema
+        .createTable('escalations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident', 'integer', (c) => c.notNull())
+        .addColumn('policy', 'text', (c) => c.notNull())
+        .addColumn('policy_snapshot', 'text', (c) => c.notNull())
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('round', 'integer', (c) => c.notNull())
+        .addColumn('next_at', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('escalations_incident_policy')
+        .on('escalations')
+        .columns(['incident', 'policy'])
+        .unique()
+        .execute();
+      await db.schema
+        .createIndex('escalations_due')
+        .on('escalations')
+        .columns(['status', 'next_at'])
+        .execute();
+      // The id is the idempotency id: one row per escalation, round, level, person and rule.
+      await db.schema
+        .createTable('notifications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('incident', 'integer', (c) => c.notNull())
+        .addColumn('escalation', 'text', (c) => c.notNull())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('contact', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('round', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('give_up_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_until', 'bigint')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('delivered_at', 'bigint')
+        .execute();
+      await db.schema
+        .createIndex('notifications_due')
+        .on('notifications')
+        .columns(['status', 'due_at'])
+        .execute();
+      await db.schema
+        .createIndex('notifications_incident')
+        .on('notifications')
+        .columns(['incident', 'id'])
+        .execute();
+      // Server secrets shared by replicas (the key that signs acknowledge links).
+      await db.schema
+        .createTable('server_secrets')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

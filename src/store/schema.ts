@@ -180,6 +180,65 @@ export interface Database {
     created_at: number;
     done_at: number | null;
   };
+  schedule_overrides: {
+    id: string;
+    schedule: string;
+    user_name: string;
+    starts_at: number;
+    ends_at: number;
+    reason: string | null;
+    created_by: string;
+    created_at: number;
+  };
+  calendar_feeds: {
+    id: string;
+    /** 'schedule' or 'user'. */
+    kind: string;
+    name: string;
+    token_hash: string;
+    created_by: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  escalations: {
+    id: string;
+    incident: number;
+    policy: string;
+    /** JSON of the policy as it was when the escalation started. */
+    policy_snapshot: string;
+    /** The level paged next, and in which round. */
+    level: number;
+    round: number;
+    next_at: number;
+    /** 'active', 'stopped' (acknowledged or resolved) or 'exhausted'. */
+    status: string;
+    created_at: number;
+    updated_at: number;
+  };
+  notifications: {
+    id: string;
+    incident: number;
+    escalation: string;
+    user_name: string;
+    contact: string;
+    channel: string;
+    level: number;
+    round: number;
+    /** 'pending', 'delivered', 'failed' or 'cancelled'. */
+    status: string;
+    attempts: number;
+    due_at: number;
+    give_up_at: number;
+    claimed_until: number | null;
+    last_error: string | null;
+    created_at: number;
+    delivered_at: number | null;
+  };
+  server_secrets: {
+    name: string;
+    value: string;
+    created_at: number;
+  };
   maintenance_windows: {
     id: string;
     /** JSON array of service names. */

@@ -26,7 +26,7 @@ const contact = z.discriminatedUnion(
       url: envOrUrl,
       secret: z
         .string()
-        .min(1, { error: 'a webhook needs a signing secret, e.g. ${env:PAGER_WEBHOOK_SECRET}' }),
+        .min(1, { error: `a webhook needs a signing secret, e.g. \${env:PAGER_WEBHOOK_SECRET}` }),
     }),
   ],
   { error: 'a contact method has type email, slack or webhook' },
