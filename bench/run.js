@@ -9,6 +9,7 @@
  *   intake   PagerDuty-style trigger events/s acknowledged after commit (nines serve, SQLite) vs the bare server
  *   rules    rule evaluation in Prometheus: `nines rules generate` output vs Sloth-style rules, 200 SLOs
  *   grouping 20,000 alerts of 200 simultaneous failures on 5,000 services → incidents, vs marking them seen
+ *   paging   trigger → signed webhook page delivered to a local receiver, p50/p99, vs posting to it directly
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -19,7 +20,9 @@ setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,engine,probes,prometheus,rules').split(','),
+  (process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,paging,engine,probes,prometheus,rules').split(
+    ',',
+  ),
 );
 const cpus = os.cpus();
 console.log(
@@ -65,6 +68,17 @@ if (only.has('grouping')) {
   const r = await benchGrouping();
   console.log(
     `grouping: ${r.alerts} alerts of ${r.failures} failures → ${r.incidents} incidents in ${f(r.groupingMs / 1000, 2)} s (${f(r.groupedPerSecond, 0)} alerts/s); marking them seen alone ${f(r.bareMs / 1000, 2)} s (${f(r.barePerSecond, 0)} alerts/s); ratio ${f(r.groupedPerSecond / r.barePerSecond, 2)}`,
+  );
+}
+
+if (only.has('paging')) {
+  console.log(
+    '\n== paging (trigger → webhook page delivered, nines serve on SQLite, one incident at a time)',
+  );
+  const { benchPaging } = await import('./paging.js');
+  const r = await benchPaging();
+  console.log(
+    `paging: ${r.pages} pages, trigger sent → page received p50 ${f(r.ninesP50Ms)} ms, p99 ${f(r.ninesP99Ms)} ms, max ${f(r.ninesMaxMs)} ms; posting to the receiver directly p50 ${f(r.bareP50Ms, 2)} ms, p99 ${f(r.bareP99Ms, 2)} ms`,
   );
 }
 

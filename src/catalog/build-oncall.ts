@@ -22,9 +22,10 @@ import {
 } from './schema/oncall.js';
 import type { Path, SourceDocument } from './source.js';
 
+const WAIT_UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 const waitMs = (text: string): number => {
-  const m = /^(\d+)(m|h)$/.exec(text);
-  return m ? Number(m[1]) * (m[2] === 'h' ? 3_600_000 : 60_000) : 0;
+  const m = /^(\d+)(s|m|h)$/.exec(text);
+  return m ? Number(m[1]) * WAIT_UNIT_MS[m[2] as keyof typeof WAIT_UNIT_MS] : 0;
 };
 
 type UserFields = { [K in keyof typeof userOnCallFields]?: z.infer<(typeof userOnCallFields)[K]> };

@@ -158,12 +158,12 @@ metadata: {name: bad}
 spec:
   repeat: 10
   levels:
-    - escalateAfter: 5s
+    - escalateAfter: 5d
       targets: [{schedule: pay-oncal}, {team: nosched}, {pager: x}]
 `),
     ).toEqual([
       'case.yaml:9:11 spec.repeat: repeat is at most 9 (as in PagerDuty)',
-      "case.yaml:11:22 spec.levels[0].escalateAfter: '5s' is not a wait; write whole minutes or hours (e.g. 0m, 5m, 1h)",
+      "case.yaml:11:22 spec.levels[0].escalateAfter: '5d' is not a wait; write whole seconds, minutes or hours (e.g. 0m, 30s, 5m, 1h)",
       'case.yaml:12:57 spec.levels[0].targets[2]: a target names exactly one of user, schedule or team, e.g. {schedule: payments-oncall}',
       "case.yaml:12:58 spec.levels[0].targets[2].pager: unknown field 'pager'; allowed here: user, schedule, team",
     ]);

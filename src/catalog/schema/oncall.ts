@@ -10,9 +10,10 @@ const envOrUrl = z.union([z.string().regex(ENV_REF), url], {
   error: (iss) => `'${String(iss.input)}' is neither an http(s) URL nor \${env:NAME}`,
 });
 
-/** A wait before a notification or an escalation: `0m`, `2m`, `1h`. */
-export const waitDuration = z.string().regex(/^(\d+)(m|h)$/, {
-  error: (iss) => `'${String(iss.input)}' is not a wait; write whole minutes or hours (e.g. 0m, 5m, 1h)`,
+/** A wait before a notification or an escalation: `0m`, `30s`, `2m`, `1h`. */
+export const waitDuration = z.string().regex(/^(\d+)(s|m|h)$/, {
+  error: (iss) =>
+    `'${String(iss.input)}' is not a wait; write whole seconds, minutes or hours (e.g. 0m, 30s, 5m, 1h)`,
 });
 
 const contact = z.discriminatedUnion(
