@@ -36,10 +36,15 @@ describe('every route is closed unless public by design', () => {
       '/integrations/splunk/x/x',
     ]);
     expect(checked.filter((r) => intake.has(r.url))).toHaveLength(intake.size);
+    // Action links and calendar feeds carry their credential in the URL: a signed token, a secret.
+    const linked = new Set(['/act/x', '/ical/x']);
+    expect(checked.filter((r) => linked.has(r.url))).toHaveLength(3);
     for (const { url, method } of checked) {
       const res = await nines.app.inject({ method: method as 'GET', url });
       if (url === '/healthz' || url === '/readyz') {
         expect(res.statusCode, `${method} ${url}`).toBe(200);
+      } else if (linked.has(url)) {
+        expect(res.statusCode, `${method} ${url}`).toBe(404);
       } else if (intake.has(url)) {
         expect([400, 404], `${method} ${url}`).toContain(res.statusCode);
         const keyed = await nines.app.inject({

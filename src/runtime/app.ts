@@ -143,7 +143,8 @@ export async function createNines(
     clock,
     giveUpMs: config.notifyGiveUpMinutes * 60_000,
     log: (msg, err) => app.log.error({ err }, msg),
-    onPaged: () => notifier.kick(),
+    // Without the loops (tests), escalation and delivery run only when asked.
+    ...(options.loop !== false && { onPaged: () => notifier.kick(), onStarted: () => escalator.kick() }),
   });
   const publicUrl = () => {
     if (config.publicUrl !== undefined) return config.publicUrl.replace(/\/+$/, '');

@@ -15,6 +15,8 @@ export interface EscalatorOptions {
   readonly log: (msg: string, err: unknown) => void;
   /** Told when notifications were added, so they go out at once. */
   readonly onPaged?: () => void;
+  /** Told (after the caller's transaction) when an escalation started, so its first level fires at once. */
+  readonly onStarted?: () => void;
 }
 
 const BATCH = 100;
@@ -114,7 +116,8 @@ export class Escalator {
 
   private kickSoon(): void {
     // After the caller's transaction commits.
-    setImmediate(() => this.kick());
+    const started = this.options.onStarted;
+    if (started) setImmediate(started);
   }
 
   /** Fires every level that is due; resolves with the number of levels fired or stopped. */
