@@ -11,6 +11,29 @@ type Incident = z.infer<typeof incidentResponses.one>;
 type Detail = z.infer<typeof incidentResponses.detail>;
 type Entry = z.infer<typeof incidentResponses.entry>;
 type ActionItem = z.infer<typeof incidentResponses.actionItem>;
+/** The answer of GET /api/v1/incidents/{n}/paging (src/http/routes/oncall.ts). */
+interface Paging {
+  readonly escalations: readonly {
+    readonly policy: string;
+    readonly status: 'active' | 'stopped' | 'exhausted';
+    readonly level: number;
+    readonly round: number;
+    readonly nextAt: string | null;
+  }[];
+  readonly notifications: readonly {
+    readonly id: string;
+    readonly user: string;
+    readonly contact: string;
+    readonly channel: string;
+    readonly level: number;
+    readonly round: number;
+    readonly status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+    readonly attempts: number;
+    readonly dueAt: string;
+    readonly deliveredAt: string | null;
+    readonly lastError: string | null;
+  }[];
+}
 
 const LIFECYCLE = [
   ['ack', 'acknowledge', 'acknowledged', 'acknowledge: you are on it and it stops notifying'],
@@ -113,6 +136,20 @@ export function registerIncident(program: Command, io: Io): void {
     ]);
     if (opts.json) return json({ ...detail, timeline });
     io.stdout(renderIncident(detail, timeline));
+  });
+
+  apiOptions(
+    incident
+      .command('paging')
+      .description(
+        'how it is escalated: its policy, and every notification with status, attempts, last error',
+      )
+      .argument('<number>', 'incident number', incidentNumber)
+      .option('--json', 'print JSON'),
+  ).action(async (n: number, opts: ApiFlags & { json?: boolean }) => {
+    const p = await callApi<Paging>(opts, io, 'GET', path(n, '/paging'));
+    if (opts.json) return json(p);
+    io.stdout(renderPaging(n, p));
   });
 
   for (const [name, action, done, description] of LIFECYCLE)
@@ -299,4 +336,51 @@ export function renderIncident(d: Detail, timeline: readonly Entry[]): string {
     for (const more of rest) lines.push(`${indent}${more}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+const ESCALATION_STATUS = {
+  active: 'active',
+  stopped: 'stopped (acknowledged or resolved)',
+  exhausted: 'exhausted: nobody acknowledged',
+} as const;
+
+/** `nines incident paging`: the escalations of an incident and every notification they made. */
+export function renderPaging(n: number, p: Paging): string {
+  let out = `paging for incident #${n}\n\n`;
+  if (p.escalations.length === 0)
+    out += 'no escalation: nobody is paged for it (no escalation policy; see the timeline)\n';
+  else
+    out += table([
+      ['POLICY', 'STATUS', 'NEXT LEVEL', 'ROUND', 'AT'],
+      ...p.escalations.map((e) => [
+        e.policy,
+        ESCALATION_STATUS[e.status] ?? e.status,
+        e.status === 'active' ? String(e.level) : '—',
+        String(e.round),
+        e.nextAt === null ? '—' : shortTime(e.nextAt),
+      ]),
+    ]);
+  out += '\nnotifications:';
+  if (p.notifications.length === 0) return `${out} none yet\n`;
+  out += `\n${table([
+    ['ID', 'USER', 'VIA', 'LEVEL', 'ROUND', 'STATUS', 'ATTEMPTS', 'DUE', 'DELIVERED', 'LAST ERROR'],
+    ...p.notifications.map((x) => [
+      x.id,
+      x.user,
+      x.contact === x.channel ? x.channel : `${x.channel} (${x.contact})`,
+      String(x.level),
+      String(x.round),
+      x.status === 'failed' ? '!! failed' : x.status,
+      String(x.attempts),
+      shortTime(x.dueAt),
+      x.deliveredAt === null ? '—' : shortTime(x.deliveredAt),
+      x.lastError ?? '',
+    ]),
+  ])}`;
+  const failed = p.notifications.filter((x) => x.status === 'failed');
+  if (failed.length > 0)
+    out += `\n!! ${failed.length} notification${failed.length === 1 ? '' : 's'} given up: ${[
+      ...new Set(failed.map((x) => x.user)),
+    ].join(', ')} ${failed.length === 1 ? 'was' : 'were'} not reached that way (escalation went on)\n`;
+  return out;
 }

@@ -8,6 +8,7 @@ import { registerIntegration } from './integration.js';
 import type { Io } from './io.js';
 import { EXIT, UserError } from './io.js';
 import { registerMaintenance } from './maintenance.js';
+import { registerOnCall } from './oncall.js';
 import { registerOpenapi } from './openapi.js';
 import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
@@ -60,6 +61,7 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerChange(program, io);
   registerReport(program, io);
   registerMaintenance(program, io);
+  registerOnCall(program, io);
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
     for (const sub of cmd.commands)

@@ -3,31 +3,17 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
-import { parseDuration } from '../catalog/duration.js';
 import { isTimeZone, timeZoneMessage } from '../catalog/time-zone.js';
 import type { incidentResponses } from '../http/incident-schemas.js';
 import { humanDuration } from '../incidents/postmortem.js';
 import { INCIDENT_SEVERITIES } from '../incidents/types.js';
-import {
-  type ApiFlags,
-  apiOptions,
-  callApi,
-  incidentNumber,
-  instant,
-  shortTime,
-  table,
-} from './api-client.js';
+import { type ApiFlags, apiOptions, callApi, incidentNumber, shortTime, table } from './api-client.js';
 import type { Io } from './io.js';
 import { UserError } from './io.js';
+import { timeArg } from './time.js';
 
 type Mttx = z.infer<typeof incidentResponses.mttx>;
 type Row = Mttx['overall'];
-
-/** An instant, or a duration (`30d`, `12h`) meaning that long before now. */
-function since(text: string): number {
-  const ago = parseDuration(text.trim());
-  return ago === undefined ? instant(text) : Date.now() - ago;
-}
 
 function timeZone(text: string): string {
   if (!isTimeZone(text)) throw new InvalidArgumentError(timeZoneMessage(text));
@@ -69,9 +55,9 @@ export function registerReport(program: Command, io: Io): void {
       .option(
         '--from <time>',
         'start: RFC 3339, a date, epoch ms or a duration ago like 90d (default 30d)',
-        since,
+        (t) => timeArg(t),
       )
-      .option('--to <time>', 'end, likewise (default now)', since)
+      .option('--to <time>', 'end, likewise (default now)', (t) => timeArg(t))
       .option('--json', 'print JSON'),
   ).action(async (opts: ApiFlags & { from?: number; to?: number; json?: boolean }) => {
     const query = new URLSearchParams();

@@ -26,7 +26,13 @@ export interface UserCalendarInput {
   readonly user: string;
   readonly displayName?: string;
   /** Shifts of other users are left out, so whole final schedules can be passed. */
-  readonly entries: readonly { readonly schedule: string; readonly shifts: readonly Shift[] }[];
+  readonly entries: readonly {
+    /** The schedule's name: part of every UID, as in the schedule's own calendar. */
+    readonly schedule: string;
+    /** Shown instead of `schedule`. */
+    readonly displayName?: string;
+    readonly shifts: readonly Shift[];
+  }[];
   readonly now: number;
 }
 
@@ -69,15 +75,19 @@ export function scheduleCalendar(input: ScheduleCalendarInput): string {
 export function userCalendar(input: UserCalendarInput): string {
   const cal = calendar(`On call: ${input.displayName ?? input.user}`);
   const events = input.entries
-    .flatMap((e) => e.shifts.filter((s) => s.user === input.user).map((s) => ({ schedule: e.schedule, s })))
+    .flatMap((e) =>
+      e.shifts
+        .filter((s) => s.user === input.user)
+        .map((s) => ({ schedule: e.schedule, title: e.displayName ?? e.schedule, s })),
+    )
     .sort((a, b) => a.s.start - b.s.start || a.schedule.localeCompare(b.schedule));
-  for (const { schedule, s } of events) {
+  for (const { schedule, title, s } of events) {
     cal.createEvent({
       id: shiftUid(schedule, s.user, s.start),
       start: new Date(s.start),
       end: new Date(s.end),
       stamp: new Date(input.now),
-      summary: `On call: ${schedule}`,
+      summary: `On call: ${title}`,
     });
   }
   return cal.toString();

@@ -209,7 +209,8 @@ export class Notifier {
       `${base}/act/${createActionToken(key, {
         incident: incident.number,
         action,
-        expiresAt: now + this.options.linkTtlMs,
+        // From when the notification was made, so every attempt sends the same links.
+        expiresAt: row.created_at + this.options.linkTtlMs,
         user: row.user_name,
       })}`;
     const journeys = new Set(incident.journeys);

@@ -48,7 +48,8 @@ export class OverrideRepository {
       .where('ends_at', '>', query.fromMs)
       .where('starts_at', '<', query.toMs);
     if (query.schedule !== undefined) q = q.where('schedule', '=', query.schedule);
-    const rows = await q.orderBy('starts_at').orderBy('id').execute();
+    // In order of creation: where overrides overlap, the one made later wins.
+    const rows = await q.orderBy('created_at').orderBy('id').execute();
     return rows.map((r) => ({
       id: r.id,
       schedule: r.schedule,

@@ -235,7 +235,10 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
         params: z.object({ name: z.string().min(1).max(253) }),
         body: z.strictObject({
           user: z.string().min(1).max(253),
-          start: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]),
+          start: z
+            .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()])
+            .optional()
+            .describe('default: now'),
           end: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]),
           reason: z.string().trim().min(1).max(500).optional(),
         }),
@@ -249,7 +252,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
       const s = scheduleOf(request.params.name);
       const b = request.body;
       const ms = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
-      const [start, end] = [ms(b.start), ms(b.end)];
+      const [start, end] = [b.start === undefined ? deps.clock() : ms(b.start), ms(b.end)];
       const problems = [
         ...(catalog.User.has(b.user)
           ? []
@@ -414,7 +417,9 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
         const entries = [];
         for (const s of catalog.Schedule.values())
           entries.push({
-            schedule: s.displayName ?? s.name,
+            // The schedule's name, not its display name: event UIDs match its own feed's.
+            schedule: s.name,
+            ...(s.displayName !== undefined && { displayName: s.displayName }),
             shifts: finalSchedule(s, await overridesOf(s.name, from, to), from, to).final,
           });
         const user = catalog.User.get(found.name);
