@@ -353,6 +353,10 @@ describe('maintenance windows', () => {
     await pd('search', 'trigger', 'not-in-maintenance');
     expect(await openIncidents()).toHaveLength(1);
     expect((await api('DELETE', `/api/v1/maintenance-windows/${created.json().id}`)).statusCode).toBe(204);
+    // The alert it held back is still open: it opens an incident now.
+    await nines.grouping.run();
+    const held = (await api('GET', '/api/v1/alerts/intake?service=shipping&status=open')).json().alerts;
+    expect(held[0]).toMatchObject({ dedupKey: 'during-maintenance', incident: expect.any(Number) });
     await pd('shipping', 'trigger', 'after-maintenance');
     expect(await openIncidents()).toHaveLength(2);
     expect(

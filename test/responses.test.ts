@@ -278,6 +278,15 @@ describe('answers match the documented response schemas', () => {
       [() => send('POST', '/api/v1/changes', { service: 'nope' }), 400],
       [() => get('/api/v1/maintenance-windows'), 200],
       [() => send('POST', '/api/v1/maintenance-windows', { services: ['search'] }), 400],
+      [
+        () =>
+          send('POST', '/api/v1/maintenance-windows', {
+            services: ['search'],
+            startsAt: 8_640_000_000_000_000,
+            duration: '1d',
+          }),
+        400,
+      ],
       [() => send('DELETE', `/api/v1/maintenance-windows/${window.id}`), 204],
       [() => send('DELETE', `/api/v1/maintenance-windows/${window.id}`), 404],
     ];
@@ -306,6 +315,8 @@ describe('answers match the documented response schemas', () => {
       [() => get('/api/v1/oncall'), 200],
       [() => get('/api/v1/oncall?service=payment'), 200],
       [() => get('/api/v1/oncall?service=nope'), 404],
+      [() => get('/api/v1/oncall?at=8640000000000000'), 400],
+      [() => get('/api/v1/incidents/2147483648/paging'), 400],
       [() => get(`/api/v1/schedules/payments-oncall?to=${now + 7 * 86_400_000}`), 200],
       [() => get('/api/v1/schedules/nope'), 404],
       [() => get(`/api/v1/schedules/payments-oncall?from=${now}&to=${now - 1}`), 400],

@@ -10,6 +10,8 @@ export function isTimeZone(zone: string): boolean {
     } catch {
       ok = false;
     }
+    // Bounded: zones also come from requests (a postmortem's ?timeZone=).
+    if (known.size >= 2_000) known.clear();
     known.set(zone, ok);
   }
   return ok;

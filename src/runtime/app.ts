@@ -144,8 +144,9 @@ export async function createNines(
     giveUpMs: config.notifyGiveUpMinutes * 60_000,
     log: (msg, err) => app.log.error({ err }, msg),
     // Without the loops (tests), escalation and delivery run only when asked.
-    ...(options.loop !== false && { onPaged: () => notifier.kick(), onStarted: () => escalator.kick() }),
+    ...(options.loop !== false && { onPaged: () => notifier.kick() }),
   });
+  let actionKey: Buffer | undefined;
   const publicUrl = () => {
     if (config.publicUrl !== undefined) return config.publicUrl.replace(/\/+$/, '');
     const address = app.server.address();
@@ -158,7 +159,10 @@ export async function createNines(
     clock,
     publicUrl,
     ...(config.smtpUrl !== undefined && {
-      mail: { transport: createMailTransport(config.smtpUrl), from: config.smtpFrom },
+      mail: {
+        transport: createMailTransport(config.smtpUrl, config.notifyTimeoutSeconds * 1000),
+        from: config.smtpFrom,
+      },
     }),
     env: options.env ?? process.env,
     timeoutMs: config.notifyTimeoutSeconds * 1000,
@@ -173,6 +177,8 @@ export async function createNines(
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
     onChange: (numbers) => {
+      // After grouping committed: new escalations are visible to the escalator now.
+      if (options.loop !== false) escalator.kick();
       incidents
         .settle(numbers)
         .catch((err: unknown) => app.log.error({ err }, 'fixing the impact of resolved incidents failed'));
@@ -279,7 +285,11 @@ export async function createNines(
       (a) =>
         registerActionRoutes(a, {
           incidents,
-          key: () => escalator.paging.secret('action-links', clock()),
+          key: async () => {
+            // Read once: every public /act request would otherwise write to the store.
+            actionKey ??= await escalator.paging.secret('action-links', clock());
+            return actionKey;
+          },
           clock,
         }),
     ],

@@ -15,8 +15,6 @@ export interface EscalatorOptions {
   readonly log: (msg: string, err: unknown) => void;
   /** Told when notifications were added, so they go out at once. */
   readonly onPaged?: () => void;
-  /** Told (after the caller's transaction) when an escalation started, so its first level fires at once. */
-  readonly onStarted?: () => void;
 }
 
 const BATCH = 100;
@@ -94,7 +92,6 @@ export class Escalator {
       at,
     });
     if (!started) return undefined;
-    this.kickSoon();
     return {
       incident: incident.number,
       at,
@@ -112,12 +109,6 @@ export class Escalator {
       return;
     }
     this.run().catch((err: unknown) => this.options.log('escalating incidents failed', err));
-  }
-
-  private kickSoon(): void {
-    // After the caller's transaction commits.
-    const started = this.options.onStarted;
-    if (started) setImmediate(started);
   }
 
   /** Fires every level that is due; resolves with the number of levels fired or stopped. */

@@ -114,6 +114,7 @@ export class Grouping {
     const changed = new Set<number>();
     const seen = await this.options.store.db.transaction().execute(async (trx) => {
       await this.repo.lockGrouping(trx);
+      await this.repo.releaseSuppressed(trx, this.options.clock());
       const alerts = await this.repo.pendingAlerts(trx, BATCH);
       if (alerts.length === 0) return 0;
       const now = this.options.clock();
@@ -133,17 +134,19 @@ export class Grouping {
       const acknowledgedBy = new Map<number, GroupingAlert>();
       // Written in bulk: before a merge moves alerts, and once the batch is placed.
       const marks: Mark[] = [];
+      const mergedInto = new Set<number>();
       for (const alert of alerts) {
         const actor = alert.integrationName ?? alert.integrationId;
         let incident = alert.incident;
         if (alert.groupedStatus === null && incident === null) {
-          const window =
-            alert.journey === null ? coveringWindow(windows, alert.service, alert.createdAt) : undefined;
+          // An alert a window held back is placed as of now, when it is let go.
+          const at = alert.suppressedBy !== null ? now : alert.createdAt;
+          const window = alert.journey === null ? coveringWindow(windows, alert.service, at) : undefined;
           if (window) {
             marks.push({ alert, set: { suppressedBy: window.id } });
             continue;
           }
-          incident = await this.placeAlert(trx, alert, open, timeline, marks);
+          incident = await this.placeAlert(trx, alert, at, open, timeline, marks, mergedInto);
           marks.push({ alert, set: { incident } });
           if (incident === null) continue;
           const severity = alert.severity ?? 'error';
@@ -180,8 +183,10 @@ export class Grouping {
         const current = await this.repo.get(number, trx);
         if (!current) continue;
         const facts = await this.repo.alertFacts(trx, number);
-        const raised = severities.get(number);
-        const severity = raised === undefined ? current.severity : worse(current.severity, raised);
+        // Raised by new alerts and by merged incidents' alerts; a responder's choice stands otherwise.
+        let severity = current.severity;
+        for (const raised of [severities.get(number), ...(mergedInto.has(number) ? facts.severities : [])])
+          if (raised !== undefined) severity = worse(severity, raised);
         await this.repo.update(
           trx,
           number,
@@ -249,13 +254,14 @@ export class Grouping {
   private async placeAlert(
     trx: Db,
     alert: GroupingAlert,
+    at: number,
     open: Map<number, GroupingCandidate>,
     timeline: NewTimelineEntry[],
     marks: Mark[],
+    mergedInto: Set<number>,
   ): Promise<number | null> {
     const subject = subjectOf(alert);
     const actor = alert.integrationName ?? alert.integrationId;
-    const at = alert.createdAt;
     const data = { alert: alert.id, dedupKey: alert.dedupKey, integration: alert.integrationId };
     const placement = place(subject, [...open.values()], this.topology, at, this.options.windowMs);
     switch (placement.kind) {
@@ -342,6 +348,7 @@ export class Grouping {
           );
           await this.repo.markAlerts(trx, marks.splice(0));
           await this.repo.moveAlerts(trx, number, into.number);
+          mergedInto.add(into.number);
           open.delete(number);
           timeline.push(
             {

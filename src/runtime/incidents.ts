@@ -238,6 +238,8 @@ export class IncidentService {
   async act(number: number, action: LifecycleAction, actor: string, message?: string): Promise<Incident> {
     const now = this.options.clock();
     await this.options.store.db.transaction().execute(async (trx) => {
+      // Grouping must not attach a new alert to an incident this resolves (PostgreSQL; SQLite is serial).
+      await this.repo.lockGrouping(trx);
       const incident = await this.repo.get(number, trx);
       if (!incident) throw new NinesError('NOT_FOUND', `no incident #${number}`);
       const status = nextStatus(incident, action);

@@ -101,13 +101,20 @@ export class Notifier {
     if (free <= 0) return;
     const now = this.options.clock();
     // The lease outlives one attempt: only a crashed sender lets it run out.
-    const rows = await this.paging.claimDue(now, now + this.options.timeoutMs * 3 + 5_000, free);
+    const rows = await this.paging.claimDue(now, now + this.options.timeoutMs * 3 + 5_000, free, [
+      ...this.inFlight.keys(),
+    ]);
     for (const row of rows) {
       const destination = this.destination(row);
       const busy = this.perDestination.get(destination) ?? 0;
       if (busy >= MAX_PER_DESTINATION) {
         // Back in the queue for a later tick; other destinations go ahead.
-        await this.paging.settle(row.id, { status: 'pending', dueAt: now + 250 }, now);
+        await this.paging.settle(
+          row.id,
+          row.claimed_until,
+          { status: 'pending', dueAt: now + 250, unclaim: true },
+          now,
+        );
         continue;
       }
       this.perDestination.set(destination, busy + 1);
@@ -161,7 +168,7 @@ export class Notifier {
     const now = this.options.clock();
     const incident = await this.incidents.get(row.incident);
     if (incident?.status !== 'triggered' || incident.mergedInto !== null) {
-      await this.paging.settle(row.id, { status: 'cancelled' }, now);
+      await this.paging.settle(row.id, row.claimed_until, { status: 'cancelled' }, now);
       return;
     }
     const resolved = this.contactOf(row);
@@ -171,8 +178,8 @@ export class Notifier {
     const after = this.options.clock();
     const how = `${row.user_name} by ${row.channel}${row.contact === row.channel ? '' : ` (${row.contact})`}`;
     if (result.ok) {
-      await this.paging.settle(row.id, { status: 'delivered', error: null }, after);
-      await this.entry(row, after, `Notified ${how}`, { delivered: true });
+      if (await this.paging.settle(row.id, row.claimed_until, { status: 'delivered', error: null }, after))
+        await this.entry(row, after, `Notified ${how}`, { delivered: true });
       return;
     }
     const delay = Math.max(
@@ -182,12 +189,16 @@ export class Notifier {
     if (result.retryable && after + delay < row.give_up_at) {
       await this.paging.settle(
         row.id,
+        row.claimed_until,
         { status: 'pending', dueAt: after + delay, error: result.error },
         after,
       );
       return;
     }
-    await this.paging.settle(row.id, { status: 'failed', error: result.error }, after);
+    if (
+      !(await this.paging.settle(row.id, row.claimed_until, { status: 'failed', error: result.error }, after))
+    )
+      return;
     await this.entry(
       row,
       after,
@@ -232,14 +243,18 @@ export class Notifier {
       case 'email': {
         const mail = this.options.mail;
         if (!mail) return { ok: false, retryable: false, error: 'no SMTP server is configured (--smtp-url)' };
-        return sendEmail(mail.transport, {
-          from: mail.from,
-          to: contact.address,
-          subject: page.subject,
-          text: page.text,
-          html: page.html,
-          idempotencyId: row.id,
-        });
+        // SMTP timeouts apply per stage; the attempt as a whole is bounded here, inside the lease.
+        return withDeadline(
+          sendEmail(mail.transport, {
+            from: mail.from,
+            to: contact.address,
+            subject: page.subject,
+            text: page.text,
+            html: page.html,
+            idempotencyId: row.id,
+          }),
+          this.options.timeoutMs * 2,
+        );
       }
       case 'slack':
         return sendSlack({ url: r.url ?? '', payload: page.slack, timeoutMs: this.options.timeoutMs });
@@ -266,5 +281,18 @@ export class Notifier {
         data: { notification: row.id, user: row.user_name, channel: row.channel, level: row.level, ...data },
       },
     ]);
+  }
+}
+
+/** The result of `attempt`, or a retryable timeout once `ms` have passed. */
+async function withDeadline(attempt: Promise<SendResult>, ms: number): Promise<SendResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<SendResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, retryable: true, error: `no answer within ${ms} ms` }), ms);
+  });
+  try {
+    return await Promise.race([attempt, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

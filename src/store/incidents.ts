@@ -150,7 +150,12 @@ export class IncidentRepository {
   ): Promise<void> {
     const groups = new Map<string, { ids: string[]; status: string; set: (typeof marks)[number]['set'] }>();
     for (const { alert, set } of marks) {
-      const key = JSON.stringify([alert.status, set.incident, set.suppressedBy]);
+      // undefined (leave as is) and null (clear) must not share a statement.
+      const key = JSON.stringify([
+        alert.status,
+        set.incident ?? `${set.incident}`,
+        set.suppressedBy ?? `${set.suppressedBy}`,
+      ]);
       const group = groups.get(key) ?? { ids: [], status: alert.status, set };
       group.ids.push(alert.id);
       groups.set(key, group);
@@ -166,6 +171,40 @@ export class IncidentRepository {
           })
           .where('id', 'in', ids.slice(i, i + 500))
           .execute();
+  }
+
+  /**
+   * Open alerts a maintenance window held back, once that window is over (or
+   * gone): grouping sees them again, so a failure that outlasts the window pages.
+   */
+  async releaseSuppressed(db: Db, nowMs: number): Promise<number> {
+    // Almost always there are none: look first (a read, on the partial index) before writing.
+    const held = await db
+      .selectFrom('intake_alerts')
+      .select('id')
+      .where(sql<boolean>`suppressed_by is not null and resolved_at is null and incident_number is null`)
+      .limit(1)
+      .executeTakeFirst();
+    if (!held) return 0;
+    const r = await db
+      .updateTable('intake_alerts')
+      .set({ grouped_status: null })
+      .where('suppressed_by', 'is not', null)
+      .where('resolved_at', 'is', null)
+      .where('incident_number', 'is', null)
+      .where('grouped_status', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('maintenance_windows as w')
+              .select('w.id')
+              .whereRef('w.id', '=', 'intake_alerts.suppressed_by')
+              .where('w.ends_at', '>', nowMs),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   /** Records what grouping saw of an alert; a status that changed since stays pending. */

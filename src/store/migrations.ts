@@ -362,6 +362,13 @@ const MIGRATIONS: Record<string, Migration> = {
         .on('notifications')
         .columns(['incident', 'id'])
         .execute();
+      // Alerts a maintenance window holds back, looked at again when it ends.
+      await db.schema
+        .createIndex('intake_alerts_suppressed')
+        .on('intake_alerts')
+        .column('suppressed_by')
+        .where(sql<boolean>`suppressed_by is not null and resolved_at is null and incident_number is null`)
+        .execute();
       // Server secrets shared by replicas (the key that signs acknowledge links).
       await db.schema
         .createTable('server_secrets')

@@ -235,7 +235,13 @@ export class PagingRepository {
    * Leases due notifications until `leaseUntil`: a replica that dies mid-send
    * lets the lease run out and another sends again (the receiver dedupes on the id).
    */
-  async claimDue(nowMs: number, leaseUntil: number, limit: number): Promise<NotificationRow[]> {
+  async claimDue(
+    nowMs: number,
+    leaseUntil: number,
+    limit: number,
+    /** Rows this process is still sending (their lease may have run out): never claimed twice. */
+    exclude: readonly string[] = [],
+  ): Promise<NotificationRow[]> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx
         .selectFrom('notifications')
@@ -245,6 +251,7 @@ export class PagingRepository {
         .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowMs)]))
         .orderBy('due_at')
         .limit(limit);
+      if (exclude.length > 0) q = q.where('id', 'not in', [...exclude]);
       if (this.dialect === 'postgres') q = q.forUpdate().skipLocked();
       const rows = await q.execute();
       if (rows.length === 0) return [];
@@ -261,22 +268,36 @@ export class PagingRepository {
     });
   }
 
+  /**
+   * Records what became of a leased row, only while the lease is still this
+   * sender's: a sender whose lease ran out (and another took over) changes nothing.
+   */
   async settle(
     id: string,
-    set: { status: 'pending' | 'delivered' | 'failed' | 'cancelled'; dueAt?: number; error?: string | null },
+    lease: number | null,
+    set: {
+      status: 'pending' | 'delivered' | 'failed' | 'cancelled';
+      dueAt?: number;
+      error?: string | null;
+      /** Give back the attempt counted by the claim (a row put back unsent). */
+      unclaim?: boolean;
+    },
     nowMs: number,
-  ): Promise<void> {
-    await this.db
+  ): Promise<boolean> {
+    let q = this.db
       .updateTable('notifications')
-      .set({
+      .set((eb) => ({
         status: set.status,
         claimed_until: null,
         ...(set.dueAt !== undefined && { due_at: set.dueAt }),
         ...(set.error !== undefined && { last_error: set.error }),
         ...(set.status === 'delivered' && { delivered_at: nowMs }),
-      })
-      .where('id', '=', id)
-      .execute();
+        ...(set.unclaim === true && { attempts: eb('attempts', '-', 1) }),
+      }))
+      .where('id', '=', id);
+    q = lease === null ? q.where('claimed_until', 'is', null) : q.where('claimed_until', '=', lease);
+    const r = await q.executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async notifications(incident: number): Promise<NotificationRow[]> {

@@ -223,6 +223,10 @@ export function registerChangeRoutes(app: FastifyInstance, deps: ChangeRoutesDep
       const now = deps.clock();
       const startsAt = b.startsAt ?? now;
       const endsAt = b.endsAt ?? startsAt + (parseDuration(b.duration ?? '') ?? 0);
+      if (endsAt > MAX_DATE_MS)
+        throw new NinesError('VALIDATION_FAILED', 'the window ends after the last date nines can show', [
+          { field: b.endsAt !== undefined ? 'endsAt' : 'duration', message: 'ends too late' },
+        ]);
       if (endsAt <= startsAt || endsAt <= now)
         throw new NinesError('VALIDATION_FAILED', 'the window must end after it starts and after now', [
           {

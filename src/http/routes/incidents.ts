@@ -76,7 +76,7 @@ const params = z.object({
     .number()
     .int()
     .min(1)
-    .max(2 ** 31),
+    .max(2 ** 31 - 1),
 });
 const person = z.string().trim().min(1).max(200);
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -28,6 +28,9 @@ export interface OnCallRoutesDeps {
 }
 
 const DAY = 86_400_000;
+/** Schedules are expanded a year around a time: keep times well inside what a Date holds. */
+const LATEST = Date.UTC(9999, 0, 1);
+const boundedTime = timeQuery.refine((t) => t <= LATEST, 'a time before the year 9999');
 const iso = (ms: number) => new Date(ms).toISOString();
 const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
 
@@ -108,7 +111,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
         summary:
           'Who is on call now (or at `at`), per schedule, or for a service through its escalation policy',
         querystring: z.object({
-          at: timeQuery.optional(),
+          at: boundedTime.optional(),
           service: z.string().min(1).max(253).optional(),
         }),
         response: {
@@ -180,8 +183,8 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
           'A schedule rendered over a range: each layer, the overrides, the final schedule and its gaps',
         params: z.object({ name: z.string().min(1).max(253) }),
         querystring: z.object({
-          from: timeQuery.optional().describe('default: now'),
-          to: timeQuery.optional().describe('default: 14 days after from; at most 366 days'),
+          from: boundedTime.optional().describe('default: now'),
+          to: boundedTime.optional().describe('default: 14 days after from; at most 366 days'),
         }),
         response: {
           200: z
@@ -203,7 +206,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
     async (request) => {
       const s = scheduleOf(request.params.name);
       const from = request.query.from ?? deps.clock();
-      const to = request.query.to ?? from + 14 * DAY;
+      const to = request.query.to ?? Math.min(from + 14 * DAY, LATEST);
       if (to <= from || to - from > 366 * DAY)
         throw new NinesError(
           'VALIDATION_FAILED',
@@ -235,11 +238,8 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
         params: z.object({ name: z.string().min(1).max(253) }),
         body: z.strictObject({
           user: z.string().min(1).max(253),
-          start: z
-            .union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()])
-            .optional()
-            .describe('default: now'),
-          end: z.union([z.iso.datetime({ offset: true }), z.number().int().nonnegative()]),
+          start: boundedTime.optional().describe('RFC 3339 or epoch milliseconds; default: now'),
+          end: boundedTime,
           reason: z.string().trim().min(1).max(500).optional(),
         }),
         response: {
@@ -251,8 +251,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
     async (request, reply) => {
       const s = scheduleOf(request.params.name);
       const b = request.body;
-      const ms = (t: string | number) => (typeof t === 'number' ? t : Date.parse(t));
-      const [start, end] = [b.start === undefined ? deps.clock() : ms(b.start), ms(b.end)];
+      const [start, end] = [b.start ?? deps.clock(), b.end];
       const problems = [
         ...(catalog.User.has(b.user)
           ? []
@@ -449,7 +448,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
             .number()
             .int()
             .min(1)
-            .max(2 ** 31),
+            .max(2 ** 31 - 1),
         }),
         response: {
           200: z
