@@ -4,21 +4,30 @@
  * on SQLite (synchronous=FULL, group commit, a 202 only after commit), against
  * the bare Node http server reading and JSON-parsing the same bodies. The rate
  * limit is raised for the run: it measures the store path, not the limiter.
- * Server and load generator run as separate processes; rounds are interleaved.
+ * Server and load generator run as separate processes; rounds are interleaved,
+ * after a warm-up of each server. The generator (`pipelinedLoad`) writes one
+ * pre-serialised request over keep-alive sockets and reports its own CPU, so it
+ * leaves the two cores to the server; the CPU of the server per event and what
+ * the rest of the machine used during each round are reported beside the rates.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, median, ninesOutput, startNines, startNode, stopNode } from './util.js';
+import {
+  freePort,
+  machineBusySeconds,
+  median,
+  ninesOutput,
+  pipelinedLoadProcess,
+  processCpuSeconds,
+  startNines,
+  startNode,
+  stopNode,
+} from './util.js';
 
-const LOAD = new URL('./load.js', import.meta.url).pathname;
 const BARE = new URL('./bare-server.js', import.meta.url).pathname;
 
-const load = (options) =>
-  JSON.parse(execFileSync(process.execPath, [LOAD, JSON.stringify(options)]).toString());
-
-export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } = {}) {
+export async function benchIntake({ rounds = 3, seconds = 5, connections = 64, pipelining = 1 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'nines-bench-intake-'));
   try {
     const key = ninesOutput([
@@ -58,36 +67,64 @@ export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } 
         },
       }),
     );
+    const servers = {
+      nines: { port: ninesPort, pid: nines.pid },
+      bare: { port: barePort, pid: bare.pid },
+    };
+    const run = (name, durationMs) => {
+      const server = servers[name];
+      const cpu0 = processCpuSeconds(server.pid);
+      const busy0 = machineBusySeconds();
+      const started = performance.now();
+      const res = pipelinedLoadProcess({
+        url: `http://127.0.0.1:${server.port}/v2/enqueue`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        bodyFile,
+        connections,
+        pipelining,
+        durationMs,
+      });
+      const wall = (performance.now() - started) / 1000;
+      const serverCpu = processCpuSeconds(server.pid) - cpu0;
+      const ok = res.statuses['202'] ?? 0;
+      return {
+        perSecond: ok / res.seconds,
+        p50: res.p50,
+        p99: res.p99,
+        other: Object.values(res.statuses).reduce((s, n) => s + n, 0) - ok,
+        serverCores: serverCpu / wall,
+        serverUsPerRequest: (serverCpu * 1e6) / ok,
+        generatorCores: res.cpuCores,
+        // What every other process on the machine used meanwhile, in cores.
+        elsewhereCores: (machineBusySeconds() - busy0) / wall - serverCpu / wall - res.cpuCores,
+      };
+    };
     const results = { nines: [], bare: [] };
     try {
+      run('nines', 1_000);
+      run('bare', 1_000);
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? ['nines', 'bare'] : ['bare', 'nines'];
-        for (const name of order) {
-          const port = name === 'nines' ? ninesPort : barePort;
-          const res = load({
-            url: `http://127.0.0.1:${port}/v2/enqueue`,
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            bodyFile,
-            concurrency,
-            durationMs: seconds * 1000,
-          });
-          const ok = res.statuses['202'] ?? 0;
-          results[name].push({
-            perSecond: ok / res.seconds,
-            p50: res.p50,
-            p99: res.p99,
-            other: res.requests - ok,
-          });
-        }
+        for (const name of order) results[name].push(run(name, seconds * 1000));
       }
     } finally {
       await stopNode(nines);
       await stopNode(bare);
     }
     const pick = (xs, k) => median(xs.map((x) => x[k]));
+    const f = (n, d = 0) => Number(n).toFixed(d);
+    for (const [name, xs] of Object.entries(results))
+      console.log(
+        `${name} rounds: ${xs.map((x) => `${f(x.perSecond)}/s p50 ${f(x.p50, 1)} p99 ${f(x.p99, 1)} ms`).join('; ')}; server CPU ${f(pick(xs, 'serverCores'), 2)} cores, ${f(pick(xs, 'serverUsPerRequest'))} µs per request; generator ${f(pick(xs, 'generatorCores'), 2)} cores; elsewhere on the machine ${f(pick(xs, 'elsewhereCores'), 2)} cores`,
+      );
+    console.log(
+      `ratio per round (nines / bare): ${results.nines.map((x, i) => f(x.perSecond / results.bare[i].perSecond, 2)).join(', ')}`,
+    );
     return {
-      concurrency,
+      concurrency: connections * pipelining,
+      connections,
+      pipelining,
       ninesPerSecond: pick(results.nines, 'perSecond'),
       ninesP50Ms: pick(results.nines, 'p50'),
       ninesP99Ms: pick(results.nines, 'p99'),
@@ -95,6 +132,7 @@ export async function benchIntake({ rounds = 3, seconds = 5, concurrency = 64 } 
       bareP50Ms: pick(results.bare, 'p50'),
       bareP99Ms: pick(results.bare, 'p99'),
       rejected: results.nines.reduce((s, x) => s + x.other, 0),
+      rounds: results,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -56,20 +56,33 @@ export interface StoredAlertEvent {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Rows in one multi-row statement: a few thousand parameters, far inside SQLite's and PostgreSQL's limits. */
+/** Rows per multi-row statement: a few thousand parameters, far inside SQLite's and PostgreSQL's limits. */
 const ROWS_PER_STATEMENT = 256;
 
-const OPEN_CONFLICT = 'on conflict (integration_id, dedup_key) where resolved_at is null do nothing';
-const ALERT_INSERT = `insert into intake_alerts (id, integration_id, service, dedup_key, status, summary, severity, source, started_at, created_at, last_event_at, event_count, labels, details, links, journey) values`;
-const ALERT_VALUES = `?, ?, ?, ?, 'triggered', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?`;
-const CLAIM_INSERT =
-  'insert into intake_alert_events (id, integration_id, dedup_key, action, at, received_at, delivery_key, event, outcome) values';
-const CLAIM_VALUES = `?, ?, ?, ?, ?, ?, ?, ?, 'pending'`;
-const HISTORY_INSERT =
-  'insert into intake_alert_events (id, alert_id, integration_id, dedup_key, action, outcome, at, received_at, event) values';
-const HISTORY_VALUES = '?, ?, ?, ?, ?, ?, ?, ?, ?';
+/**
+ * Multi-row statements of the group-commit path, written as SQL text: building
+ * them with the query builder cost more than running them. `?` stands for a
+ * parameter; PostgreSQL's are numbered when the statement is made.
+ */
+const WRITES = {
+  alerts: {
+    columns:
+      'intake_alerts (id, integration_id, service, dedup_key, status, summary, severity, source, started_at, created_at, last_event_at, event_count, labels, details, links, journey)',
+    row: `?, ?, ?, ?, 'triggered', ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?`,
+  },
+  claims: {
+    columns:
+      'intake_alert_events (id, integration_id, dedup_key, action, at, received_at, delivery_key, event, outcome)',
+    row: `?, ?, ?, ?, ?, ?, ?, ?, 'pending'`,
+  },
+  history: {
+    columns:
+      'intake_alert_events (id, alert_id, integration_id, dedup_key, action, outcome, at, received_at, event)',
+    row: '?, ?, ?, ?, ?, ?, ?, ?, ?',
+  },
+} as const;
 
-/** `rows` value tuples of `shape` (`?` a parameter), numbered `$1, $2, …` for PostgreSQL. */
+/** `rows` parenthesised tuples of `shape`, its `?` numbered `$1, $2, …` across them when `numbered`. */
 function tuples(shape: string, rows: number, numbered: boolean): string {
   const one = `(${shape})`;
   if (!numbered) return `${one}, `.repeat(rows - 1) + one;
@@ -83,9 +96,9 @@ function tuples(shape: string, rows: number, numbered: boolean): string {
 const eventJson = (e: AlertEvent) =>
   JSON.stringify(e.deliveryKey === undefined ? e : { ...e, deliveryKey: undefined });
 
-function alertRow(integration: AlertOrigin, e: AlertEvent, now: number) {
+function alertRow(integration: AlertOrigin, e: AlertEvent, now: number, id = sortableId(now)) {
   return {
-    id: sortableId(now),
+    id,
     integration_id: integration.id,
     service: integration.service,
     dedup_key: e.dedupKey,
@@ -106,7 +119,10 @@ function alertRow(integration: AlertOrigin, e: AlertEvent, now: number) {
   };
 }
 
-/** One event of a group commit, with the id of its history row (taken in arrival order). */
+/**
+ * One event of a group commit, with the id of its history row and, for a
+ * trigger, of the alert it may open: taken in arrival order, so both sort that way.
+ */
 interface Item {
   readonly job: number;
   readonly index: number;
@@ -114,6 +130,7 @@ interface Item {
   readonly event: AlertEvent;
   readonly receivedAt: number;
   readonly eventId: string;
+  readonly alertId: string | undefined;
 }
 
 type Outcome = { outcome: AlertOutcome; alertId: string | null };
@@ -125,8 +142,8 @@ type Outcome = { outcome: AlertOutcome; alertId: string | null };
  * database, so two writers (or two replicas) racing open it once.
  */
 export class IntakeRepository {
-  /** Whether parameters are numbered (`$1`, PostgreSQL) rather than `?` (SQLite); known on first use. */
-  private numbered: boolean | undefined;
+  /** PostgreSQL (numbered parameters) rather than SQLite; known on first use. */
+  private postgres: boolean | undefined;
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -142,14 +159,15 @@ export class IntakeRepository {
 
   /**
    * Applies the events of many requests (one group commit) with the same result as
-   * applying them one by one, in a handful of statements for the usual cases:
-   * 1. every delivery key is claimed in one statement, in arrival order; a repeat
-   *    (retry, HA peer) is a duplicate and changes nothing;
-   * 2. a trigger that is the only event of its key in the group opens its alert
-   *    with the others in one statement (events of different alerts are
-   *    independent), unless one is open already;
-   * 3. the rest act one by one, in arrival order;
-   * 4. history rows are written in one statement, claimed ones updated in another.
+   * applying them one by one, in a few statements for the whole group in the usual
+   * cases. Run it in a transaction.
+   * 1. Every delivery key is claimed first, in arrival order: a repeat (retry, HA
+   *    peer) is a duplicate and changes nothing.
+   * 2. Events of different alerts are independent, so a trigger that is the only
+   *    event of its key opens its alert with the others in one statement, unless
+   *    one is open already.
+   * 3. The rest act one by one, in arrival order.
+   * 4. History rows are written together, claimed ones given their outcome together.
    */
   async applyMany(
     jobs: readonly { integration: AlertOrigin; events: readonly AlertEvent[]; receivedAt: number }[],
@@ -160,22 +178,20 @@ export class IntakeRepository {
       (results[it.job] as AppliedEvent[])[it.index] = { dedupKey: it.event.dedupKey, outcome, alertId };
     };
     const items: Item[] = [];
-    let deliveries = 0;
-    for (let job = 0; job < jobs.length; job++) {
-      const { integration, events, receivedAt } = jobs[job] as (typeof jobs)[number];
-      for (let index = 0; index < events.length; index++) {
-        const event = events[index] as AlertEvent;
-        if (event.deliveryKey !== undefined) deliveries++;
-        items.push({ job, index, integration, event, receivedAt, eventId: sortableId(receivedAt) });
+    const deliveries: Item[] = [];
+    for (const [job, { integration, events, receivedAt }] of jobs.entries()) {
+      for (const [index, event] of events.entries()) {
+        const eventId = sortableId(receivedAt);
+        const alertId = event.action === 'trigger' ? sortableId(receivedAt) : undefined;
+        const item = { job, index, integration, event, receivedAt, eventId, alertId };
+        items.push(item);
+        if (event.deliveryKey !== undefined) deliveries.push(item);
       }
     }
 
     let live = items;
-    if (deliveries > 0) {
-      const claimed = await this.claim(
-        db,
-        items.filter((it) => it.event.deliveryKey !== undefined),
-      );
+    if (deliveries.length > 0) {
+      const claimed = await this.claim(db, deliveries);
       live = [];
       for (const it of items) {
         if (it.event.deliveryKey === undefined || claimed.has(it.eventId)) live.push(it);
@@ -183,27 +199,25 @@ export class IntakeRepository {
       }
     }
 
+    const keys = live.map((it) => `${it.integration.id}\u0000${it.event.dedupKey}`);
     const perKey = new Map<string, number>();
-    const keys = live.map((it) => {
-      const key = `${it.integration.id}\u0000${it.event.dedupKey}`;
-      perKey.set(key, (perKey.get(key) ?? 0) + 1);
-      return key;
-    });
+    for (const key of keys) perKey.set(key, (perKey.get(key) ?? 0) + 1);
     const opening: Item[] = [];
     const single: Item[] = [];
     for (const [n, it] of live.entries())
       (it.event.action === 'trigger' && perKey.get(keys[n] as string) === 1 ? opening : single).push(it);
 
     const done: [Item, Outcome][] = [];
-    // An alert of the key already open: the one-by-one path adds to it.
+    // A trigger whose key has an alert open already goes the one-by-one way, which adds to it.
     single.push(...(await this.open(db, opening, done)));
-    for (const it of single) done.push([it, await this.act(db, it.integration, it.event, it.receivedAt)]);
+    for (const it of single)
+      done.push([it, await this.act(db, it.integration, it.event, it.receivedAt, it.alertId)]);
     for (const [it, outcome] of done) settle(it, outcome);
     await this.record(db, done);
     return results;
   }
 
-  /** Claims the deliveries of `items`, in order; returns the history row ids of those claimed. */
+  /** Claims the deliveries of `items` in order; returns the history row ids of those claimed. */
   private async claim(db: Db, items: readonly Item[]): Promise<Set<string>> {
     const claimed = new Set<string>();
     for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
@@ -222,7 +236,7 @@ export class IntakeRepository {
         );
       const { rows } = await this.run<{ id: string }>(
         db,
-        `${CLAIM_INSERT} ${tuples(CLAIM_VALUES, chunk.length, this.isNumbered())} on conflict (integration_id, delivery_key) do nothing returning id`,
+        `insert into ${WRITES.claims.columns} values ${tuples(WRITES.claims.row, chunk.length, this.isPostgres())} on conflict (integration_id, delivery_key) do nothing returning id`,
         params,
       );
       for (const r of rows) claimed.add(r.id);
@@ -230,15 +244,19 @@ export class IntakeRepository {
     return claimed;
   }
 
-  /** Opens an alert for each trigger in `items` (each the only one of its key); returns those whose key has one open. */
+  /**
+   * Opens an alert for each trigger of `items` (each the only event of its key)
+   * and adds it to `done`; returns those whose key has an alert open already.
+   */
   private async open(db: Db, items: readonly Item[], done: [Item, Outcome][]): Promise<Item[]> {
+    const postgres = this.isPostgres();
     const rest: Item[] = [];
     for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
       const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
       const ids: string[] = [];
       const params: unknown[] = [];
-      for (const { integration, event: e, receivedAt } of chunk) {
-        const id = sortableId(receivedAt);
+      for (const { integration, event: e, receivedAt, alertId } of chunk) {
+        const id = alertId ?? sortableId(receivedAt);
         ids.push(id);
         params.push(
           id,
@@ -257,13 +275,18 @@ export class IntakeRepository {
           e.journey ?? null,
         );
       }
-      const numbered = this.isNumbered();
+      // SQLite: `or ignore` skips a row whose key is open (the partial unique index)
+      // and spares the statement journal a multi-row insert that could abort needs;
+      // a row skipped for any other reason goes the one-by-one way, which raises it.
+      const values = tuples(WRITES.alerts.row, chunk.length, postgres);
       const { numAffectedRows } = await this.run(
         db,
-        `${ALERT_INSERT} ${tuples(ALERT_VALUES, chunk.length, numbered)} ${OPEN_CONFLICT}`,
+        postgres
+          ? `insert into ${WRITES.alerts.columns} values ${values} on conflict (integration_id, dedup_key) where resolved_at is null do nothing`
+          : `insert or ignore into ${WRITES.alerts.columns} values ${values}`,
         params,
       );
-      // Every row inserted, the usual case, needs no `returning`; otherwise, look up which.
+      // All inserted, the usual case, needs no `returning`; otherwise, look up which.
       const inserted =
         Number(numAffectedRows) === chunk.length
           ? undefined
@@ -271,7 +294,7 @@ export class IntakeRepository {
               (
                 await this.run<{ id: string }>(
                   db,
-                  `select id from intake_alerts where id in ${tuples(new Array(ids.length).fill('?').join(', '), 1, numbered)}`,
+                  `select id from intake_alerts where id in ${tuples(new Array(ids.length).fill('?').join(', '), 1, postgres)}`,
                   ids,
                 )
               ).rows.map((r) => r.id),
@@ -287,9 +310,8 @@ export class IntakeRepository {
 
   /** Writes the history of applied events: new rows, and the outcome of claimed ones. */
   private async record(db: Db, done: readonly [Item, Outcome][]): Promise<void> {
+    const postgres = this.isPostgres();
     const fresh = done.filter(([it]) => it.event.deliveryKey === undefined);
-    const claimed = done.filter(([it]) => it.event.deliveryKey !== undefined);
-    const numbered = this.isNumbered();
     for (let i = 0; i < fresh.length; i += ROWS_PER_STATEMENT) {
       const chunk = fresh.slice(i, i + ROWS_PER_STATEMENT);
       const params: unknown[] = [];
@@ -305,15 +327,23 @@ export class IntakeRepository {
           receivedAt,
           eventJson(e),
         );
-      await this.run(db, `${HISTORY_INSERT} ${tuples(HISTORY_VALUES, chunk.length, numbered)}`, params);
+      // `or ignore` for the statement journal again; nothing may be skipped here.
+      const { numAffectedRows } = await this.run(
+        db,
+        `insert${postgres ? '' : ' or ignore'} into ${WRITES.history.columns} values ${tuples(WRITES.history.row, chunk.length, postgres)}`,
+        params,
+      );
+      if (Number(numAffectedRows) !== chunk.length)
+        throw new Error(`${chunk.length - Number(numAffectedRows)} alert history rows could not be written`);
     }
+    const claimed = done.filter(([it]) => it.event.deliveryKey !== undefined);
     for (let i = 0; i < claimed.length; i += ROWS_PER_STATEMENT) {
       const chunk = claimed.slice(i, i + ROWS_PER_STATEMENT);
       const params: unknown[] = [];
       for (const [it, { outcome, alertId }] of chunk) params.push(it.eventId, outcome, alertId);
       await this.run(
         db,
-        `update intake_alert_events set outcome = v.column2, alert_id = v.column3 from (values ${tuples('?, ?, ?', chunk.length, numbered)}) as v where intake_alert_events.id = v.column1`,
+        `update intake_alert_events set outcome = v.column2, alert_id = v.column3 from (values ${tuples('?, ?, ?', chunk.length, postgres)}) as v where intake_alert_events.id = v.column1`,
         params,
       );
     }
@@ -323,9 +353,9 @@ export class IntakeRepository {
     return db.executeQuery(CompiledQuery.raw(text, params) as CompiledQuery<R>);
   }
 
-  private isNumbered(): boolean {
-    this.numbered ??= sql`${0}`.compile(this.db).sql !== '?';
-    return this.numbered;
+  private isPostgres(): boolean {
+    this.postgres ??= sql`${0}`.compile(this.db).sql !== '?';
+    return this.postgres;
   }
 
   private async act(
@@ -333,6 +363,8 @@ export class IntakeRepository {
     integration: AlertOrigin,
     e: AlertEvent,
     now: number,
+    /** The id of the alert a trigger opens (on its first try). */
+    newId?: string,
   ): Promise<{ outcome: AlertOutcome; alertId: string | null }> {
     const open = (q: 'intake_alerts') =>
       db
@@ -344,7 +376,7 @@ export class IntakeRepository {
       case 'trigger': {
         // A concurrent writer may resolve the open alert between the two statements: try again.
         for (let attempt = 0; attempt < 3; attempt++) {
-          const row = alertRow(integration, e, now);
+          const row = alertRow(integration, e, now, attempt === 0 ? newId : undefined);
           const id = row.id;
           const inserted = await db
             .insertInto('intake_alerts')
