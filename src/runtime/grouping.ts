@@ -48,6 +48,56 @@ export function opensIncidents(a: Pick<GroupingAlert, 'integrationId' | 'severit
   return a.integrationId === SLO_ALERTS ? a.severity === 'critical' : a.severity !== 'info';
 }
 
+/** Alert entries per incident and kind written one by one in a batch; the rest are summed up. */
+const ENTRIES_PER_KIND = 10;
+
+/**
+ * Keeps an alert storm readable (and cheap): per incident, the first few
+ * joined, acknowledged and resolved alerts of a batch are on the timeline one by
+ * one, the others in one entry that counts them and names their services.
+ */
+export function condense(timeline: readonly NewTimelineEntry[]): NewTimelineEntry[] {
+  const seen = new Map<string, number>();
+  const rest = new Map<
+    string,
+    { first: NewTimelineEntry; count: number; services: Set<string>; at: number }
+  >();
+  const out: NewTimelineEntry[] = [];
+  for (const e of timeline) {
+    const kind = e.type === 'alert' ? (e.data?.event as string | undefined) : undefined;
+    if (kind === undefined) {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.incident}\u0000${kind}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n <= ENTRIES_PER_KIND) {
+      out.push(e);
+      continue;
+    }
+    const summary = rest.get(key) ?? { first: e, count: 0, services: new Set<string>(), at: e.at };
+    summary.count++;
+    summary.at = Math.max(summary.at, e.at);
+    const subject = e.data?.subject as { name?: string } | undefined;
+    if (subject?.name !== undefined) summary.services.add(subject.name);
+    rest.set(key, summary);
+  }
+  for (const [key, r] of rest) {
+    const kind = key.split('\u0000')[1] as string;
+    const names = [...r.services];
+    out.push({
+      incident: r.first.incident,
+      at: r.at,
+      type: 'alert',
+      actor: r.first.actor,
+      message: `…and ${r.count} more alert${r.count === 1 ? '' : 's'} ${kind}${names.length > 0 ? ` (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})` : ''}`,
+      data: { event: kind, count: r.count, summarised: true },
+    });
+  }
+  return out;
+}
+
 const label = (a: GroupingAlert) => (a.summary ?? a.dedupKey).slice(0, 200);
 const subjectOf = (a: GroupingAlert): Subject =>
   a.journey !== null ? { kind: 'journey', name: a.journey } : { kind: 'service', name: a.service };
@@ -135,6 +185,19 @@ export class Grouping {
       // Written in bulk: before a merge moves alerts, and once the batch is placed.
       const marks: Mark[] = [];
       const mergedInto = new Set<number>();
+      // What this batch adds to each incident's counts; merged ones are recounted from their alerts.
+      const deltas = new Map<
+        number,
+        { alerts: number; open: number; services: Set<string>; journeys: Set<string>; last: number }
+      >();
+      const deltaOf = (n: number) => {
+        let d = deltas.get(n);
+        if (!d) {
+          d = { alerts: 0, open: 0, services: new Set(), journeys: new Set(), last: 0 };
+          deltas.set(n, d);
+        }
+        return d;
+      };
       for (const alert of alerts) {
         const actor = alert.integrationName ?? alert.integrationId;
         let incident = alert.incident;
@@ -149,10 +212,18 @@ export class Grouping {
           incident = await this.placeAlert(trx, alert, at, open, timeline, marks, mergedInto);
           marks.push({ alert, set: { incident } });
           if (incident === null) continue;
+          const d = deltaOf(incident);
+          d.alerts++;
+          if (alert.status !== 'resolved') d.open++;
+          if (alert.journey !== null) d.journeys.add(alert.journey);
+          else d.services.add(alert.service);
+          d.last = Math.max(d.last, alert.lastEventAt);
           const severity = alert.severity ?? 'error';
           severities.set(incident, worse(severities.get(incident) ?? severity, severity));
         } else {
           marks.push({ alert, set: {} });
+          if (incident !== null && alert.status === 'resolved' && alert.groupedStatus !== 'resolved')
+            deltaOf(incident).open--;
         }
         if (incident === null) continue;
         changed.add(incident);
@@ -164,7 +235,7 @@ export class Grouping {
             type: 'alert',
             actor,
             message: `Alert acknowledged by ${actor}: ${label(alert)}`,
-            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status },
+            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status, event: 'acknowledged' },
           });
         } else if (alert.status === 'resolved') {
           resolvedIn.add(incident);
@@ -174,7 +245,7 @@ export class Grouping {
             type: 'alert',
             actor,
             message: `Alert resolved: ${label(alert)}`,
-            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status },
+            data: { alert: alert.id, dedupKey: alert.dedupKey, status: alert.status, event: 'resolved' },
           });
         }
       }
@@ -182,20 +253,31 @@ export class Grouping {
       for (const number of changed) {
         const current = await this.repo.get(number, trx);
         if (!current) continue;
-        const facts = await this.repo.alertFacts(trx, number);
+        // Counted from the alerts only after a merge; otherwise what this batch added (an
+        // alert storm into one incident must not recount all its alerts on every batch).
+        const facts = mergedInto.has(number) ? await this.repo.alertFacts(trx, number) : undefined;
+        const d = deltaOf(number);
+        const counts = facts
+          ? { alerts: facts.alerts, open: facts.open, services: facts.services, journeys: facts.journeys }
+          : {
+              alerts: current.alertCount + d.alerts,
+              open: Math.max(0, current.openAlertCount + d.open),
+              services: [...new Set([...current.services, ...d.services])],
+              journeys: [...new Set([...current.journeys, ...d.journeys])],
+            };
         // Raised by new alerts and by merged incidents' alerts; a responder's choice stands otherwise.
         let severity = current.severity;
-        for (const raised of [severities.get(number), ...(mergedInto.has(number) ? facts.severities : [])])
+        for (const raised of [severities.get(number), ...(facts?.severities ?? [])])
           if (raised !== undefined) severity = worse(severity, raised);
         await this.repo.update(
           trx,
           number,
           {
-            alertCount: facts.alerts,
-            openAlertCount: facts.open,
-            services: facts.services,
-            journeys: facts.journeys,
-            lastAlertAt: Math.max(current.lastAlertAt, facts.lastAlertAt ?? 0),
+            alertCount: counts.alerts,
+            openAlertCount: counts.open,
+            services: counts.services,
+            journeys: counts.journeys,
+            lastAlertAt: Math.max(current.lastAlertAt, facts?.lastAlertAt ?? 0, d.last),
             ...(severity !== current.severity && { severity }),
           },
           now,
@@ -211,7 +293,7 @@ export class Grouping {
           });
         if (current.mergedInto !== null) continue;
         const acked = acknowledgedBy.get(number);
-        if (acked && current.status === 'triggered' && facts.open > 0) {
+        if (acked && current.status === 'triggered' && counts.open > 0) {
           const actor = acked.integrationName ?? acked.integrationId;
           if (
             await this.repo.update(
@@ -230,7 +312,7 @@ export class Grouping {
               message: `Acknowledged by ${actor} through its alert`,
             });
         }
-        if (resolvedIn.has(number) && facts.open === 0 && current.status !== 'resolved') {
+        if (resolvedIn.has(number) && counts.open === 0 && current.status !== 'resolved') {
           if (
             await this.repo.update(trx, number, { status: 'resolved', resolvedAt: now }, now, current.status)
           )
@@ -243,7 +325,7 @@ export class Grouping {
             });
         }
       }
-      await this.repo.addTimeline(trx, timeline);
+      await this.repo.addTimeline(trx, condense(timeline));
       return alerts.length;
     });
     if (changed.size > 0) this.options.onChange?.([...changed]);
@@ -305,7 +387,7 @@ export class Grouping {
           type: 'alert',
           actor,
           message: `Alert on ${describe(subject)} joined${via}: ${label(alert)}`,
-          data: { ...data, subject, chain: placement.chain },
+          data: { ...data, subject, chain: placement.chain, event: 'joined' },
         });
         return into.number;
       }
