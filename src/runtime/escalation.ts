@@ -5,6 +5,7 @@ import { onCallAt } from '../oncall/schedule.js';
 import type { Store } from '../store/db.js';
 import { type Db, IncidentRepository, type NewTimelineEntry } from '../store/incidents.js';
 import { type NotificationRow, OverrideRepository, PagingRepository } from '../store/oncall.js';
+import { Drain } from './drain.js';
 
 export interface EscalatorOptions {
   readonly store: Store;
@@ -33,11 +34,14 @@ export class Escalator {
   readonly paging: PagingRepository;
   private readonly incidents: IncidentRepository;
   private readonly overrides: OverrideRepository;
-  private running: Promise<number> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly drain: Drain;
 
   constructor(private readonly options: EscalatorOptions) {
+    this.drain = new Drain(
+      () => this.batch(),
+      (n) => n > 0,
+      (err) => this.options.log('escalating incidents failed', err),
+    );
     this.paging = new PagingRepository(options.store.db, options.store.dialect);
     this.incidents = new IncidentRepository(options.store.db, options.store.dialect);
     this.overrides = new OverrideRepository(options.store.db);
@@ -103,37 +107,16 @@ export class Escalator {
   }
 
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.run().catch((err: unknown) => this.options.log('escalating incidents failed', err));
+    this.drain.kick();
   }
 
-  /** Fires every level that is due; resolves with the number of levels fired or stopped. */
+  /** Works off everything due or pending; resolves with how much it handled. */
   run(): Promise<number> {
-    if (this.running) this.again = true;
-    this.running ??= (async () => {
-      let done = 0;
-      do {
-        this.again = false;
-        for (;;) {
-          const n = await this.batch();
-          done += n;
-          if (n === 0) break;
-        }
-      } while (this.again && !this.closed);
-      return done;
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.drain.run();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running?.catch(() => {});
+  close(): Promise<void> {
+    return this.drain.close();
   }
 
   private async batch(): Promise<number> {

@@ -10,6 +10,7 @@ import {
   type NewTimelineEntry,
 } from '../store/incidents.js';
 import { coveringWindow, MaintenanceWindowRepository } from '../store/maintenance-windows.js';
+import { Drain } from './drain.js';
 import { SLO_ALERTS } from './slo-alerts.js';
 
 type Mark = Parameters<IncidentRepository['markAlerts']>[1][number];
@@ -114,11 +115,14 @@ export class Grouping {
   private readonly repo: IncidentRepository;
   private readonly windows: MaintenanceWindowRepository;
   private readonly topology: Topology;
-  private running: Promise<number> | undefined;
-  private again = false;
-  private closed = false;
+  private readonly drain: Drain;
 
   constructor(private readonly options: GroupingOptions) {
+    this.drain = new Drain(
+      () => this.batch(),
+      (n) => n >= BATCH,
+      (err) => this.options.log('grouping alerts into incidents failed', err),
+    );
     this.repo = new IncidentRepository(options.store.db, options.store.dialect);
     this.windows = new MaintenanceWindowRepository(options.store.db);
     this.topology = new Topology(options.catalog);
@@ -126,38 +130,16 @@ export class Grouping {
 
   /** Asks for a run soon; runs asked for while one is under way fold into one more. */
   kick(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.run().catch((err: unknown) => this.options.log('grouping alerts into incidents failed', err));
+    this.drain.kick();
   }
 
-  /** Groups until nothing is pending; resolves with the number of alerts seen. */
+  /** Works off everything due or pending; resolves with how much it handled. */
   run(): Promise<number> {
-    // A run under way may have read its batch already: it goes round once more.
-    if (this.running) this.again = true;
-    this.running ??= (async () => {
-      let seen = 0;
-      do {
-        this.again = false;
-        for (;;) {
-          const n = await this.batch();
-          seen += n;
-          if (n < BATCH) break;
-        }
-      } while (this.again && !this.closed);
-      return seen;
-    })().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.drain.run();
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.running?.catch(() => {});
+  close(): Promise<void> {
+    return this.drain.close();
   }
 
   private async batch(): Promise<number> {

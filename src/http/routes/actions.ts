@@ -55,19 +55,15 @@ function actionRoutes(app: FastifyInstance, deps: ActionRoutesDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const params = z.object({ token: z.string().min(1).max(2048) });
   const claimsOf = async (token: string) => readActionToken(await deps.key(), token, deps.clock());
+  const unusable = (reply: FastifyReply, reason: keyof typeof WHY) =>
+    page(reply, reason === 'expired' ? 410 : 404, 'Link not usable', `<p>${WHY[reason]}</p>`);
 
   r.get(
     '/act/:token',
     { config: { public: true }, schema: { hide: true, params } },
     async (request, reply) => {
       const read = await claimsOf(request.params.token);
-      if (!read.ok)
-        return page(
-          reply,
-          read.reason === 'expired' ? 410 : 404,
-          'Link not usable',
-          `<p>${WHY[read.reason]}</p>`,
-        );
+      if (!read.ok) return unusable(reply, read.reason);
       const { incident: number, action } = read.claims;
       let title = `Incident #${number}`;
       try {
@@ -98,13 +94,7 @@ function actionRoutes(app: FastifyInstance, deps: ActionRoutesDeps): void {
     { config: { public: true }, schema: { hide: true, params } },
     async (request, reply) => {
       const read = await claimsOf(request.params.token);
-      if (!read.ok)
-        return page(
-          reply,
-          read.reason === 'expired' ? 410 : 404,
-          'Link not usable',
-          `<p>${WHY[read.reason]}</p>`,
-        );
+      if (!read.ok) return unusable(reply, read.reason);
       const { incident: number, action, user } = read.claims;
       try {
         const incident = await deps.incidents.act(number, action, `${user ?? 'someone'} (link in a page)`);
