@@ -7,10 +7,9 @@ import {
   TIMELINE_TYPES,
 } from '../incidents/types.js';
 import { change } from './intake-schemas.js';
+import { timestamp } from './schemas.js';
 
 /* Bodies of the incident, change and maintenance-window routes (see schemas.ts for the conventions). */
-
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
 
 const status = z.enum(INCIDENT_STATUSES);
 const severity = z.enum(INCIDENT_SEVERITIES as [string, ...string[]]);

@@ -1,16 +1,11 @@
 import { z } from 'zod';
 import { ALERT_SEVERITIES, ALERT_STATUSES, INTEGRATION_TYPES } from '../alerting/types.js';
+import { timestamp } from './schemas.js';
 
 /*
  * Bodies of the intake routes. The protocol routes answer in their protocol's own
  * format (PagerDuty, Splunk On-Call), so existing clients read them unchanged.
  */
-
-const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const timestamp = z
-  .string()
-  .refine((s) => ISO_UTC.test(s), 'an ISO 8601 UTC timestamp')
-  .meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
 
 export const pagerDutyAccepted = z
   .strictObject({

@@ -25,7 +25,8 @@ import type {
 // Presenters list every field they return; nothing internal leaves the server by accident.
 // Their return types are the documented response schemas (schemas.ts), so the two cannot drift.
 
-const iso = (ms: number) => new Date(ms).toISOString();
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const round = (n: number, digits = 6) => Number(n.toFixed(digits));
 
 export function presentWindow(w: Window): WindowBody {

@@ -15,7 +15,7 @@ import { errorBody, STATUS } from './errors.js';
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** An instant as `Date.toISOString` writes it. */
-const timestamp = z
+export const timestamp = z
   .string()
   .refine((s) => ISO_UTC.test(s), 'an ISO 8601 UTC timestamp')
   .meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });

@@ -6,6 +6,7 @@
  * idempotency id, so receivers can recognise a retry of what they already have.
  */
 import { type Dispatcher, request } from 'undici';
+import { abortable } from '../sources/probes/abort.js';
 import { oneLine } from './escape.js';
 import {
   codeOf,
@@ -120,7 +121,7 @@ async function postJson(
   const ms = Math.ceil(timeoutMs);
   const signal = AbortSignal.timeout(ms);
   try {
-    const res = await untilAborted(
+    const res = await abortable(
       request(target, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...extra },
@@ -131,7 +132,7 @@ async function postJson(
       }),
       signal,
     );
-    const excerpt = await untilAborted(drain(res.body), signal);
+    const excerpt = await abortable(drain(res.body), signal);
     return outcome(res, excerpt);
   } catch (e) {
     if (signal.aborted) return { ok: false, retryable: true, error: `timed out after ${timeoutMs} ms` };
@@ -190,26 +191,4 @@ function parseRetryAfter(value: string | undefined): number | undefined {
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/**
- * Settles with `promise`, or rejects as soon as `signal` aborts: undici does not
- * abort a connection still being set up, and the attempt must end on time.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

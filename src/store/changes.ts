@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { AlertLink } from '../alerting/types.js';
+import { sha256 } from './hash.js';
 import { sortableId } from './ids.js';
 import type { Database } from './schema.js';
 
@@ -29,8 +29,6 @@ export interface StoredChange extends Omit<NewChange, 'changeKey'> {
   readonly id: string;
   readonly receivedAt: number;
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Change events: deploys, feature-flag flips, config changes, from PagerDuty's change endpoint or the API. */
 export class ChangeRepository {

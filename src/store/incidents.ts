@@ -295,7 +295,7 @@ export class IncidentRepository {
     if (query.untilMs !== undefined) q = q.where('created_at', '<', query.untilMs);
     if (query.service !== undefined) {
       const service = query.service;
-      // services is a JSON array of names; the cause is a column.
+      // services is a JSON array of names (DNS labels, so no LIKE wildcards); the cause is a column.
       q = q.where((eb) =>
         eb.or([eb('cause_service', '=', service), eb('services', 'like', `%${JSON.stringify(service)}%`)]),
       );

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
 import type { AlertEvent, AlertLink, AlertOutcome, AlertSeverity, AlertStatus } from '../alerting/types.js';
 import { sortableId } from './ids.js';
@@ -7,6 +6,7 @@ import type { Integration } from './integrations.js';
 /** Where alerts come from: an integration, or nines' own SLO alerts. */
 export type AlertOrigin = Pick<Integration, 'id' | 'service'>;
 
+import { sha256 } from './hash.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -53,8 +53,6 @@ export interface StoredAlertEvent {
   readonly at: number;
   readonly receivedAt: number;
 }
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Rows per multi-row statement: a few thousand parameters, far inside SQLite's and PostgreSQL's limits. */
 const ROWS_PER_STATEMENT = 256;

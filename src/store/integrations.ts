@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { INTEGRATION_TYPES, type IntegrationType } from '../alerting/types.js';
+import { sha256 } from './hash.js';
 import type { Database } from './schema.js';
 
 export interface Integration {
@@ -18,10 +19,6 @@ export interface IntegrationInfo extends Integration {
 const VERDICT_MS = 5_000;
 /** Keys are 32 lowercase hex characters (128 random bits), the shape of a PagerDuty routing key. */
 const KEY = /^[0-9a-f]{32}$/;
-
-function hash(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
 
 function isType(t: string): t is IntegrationType {
   return (INTEGRATION_TYPES as readonly string[]).includes(t);
@@ -50,7 +47,7 @@ export class IntegrationRepository {
         name: input.name,
         service: input.service,
         type: input.type,
-        key_hash: hash(key),
+        key_hash: sha256(key),
         created_at: nowMs,
         revoked_at: null,
       })
@@ -61,7 +58,7 @@ export class IntegrationRepository {
   /** The live integration a key belongs to, or undefined (unknown, malformed and revoked alike). */
   async resolve(key: string, nowMs: number): Promise<Integration | undefined> {
     if (!KEY.test(key)) return undefined;
-    const h = hash(key);
+    const h = sha256(key);
     const cached = this.recent.get(h);
     if (cached && cached.until > nowMs) return cached.integration;
     const row = await this.db

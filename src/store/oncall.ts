@@ -1,12 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Override } from '../oncall/schedule.js';
 import type { Dialect } from './db.js';
+import { sha256 } from './hash.js';
 import { sortableId } from './ids.js';
 import type { Db } from './incidents.js';
 import type { Database } from './schema.js';
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface StoredOverride extends Override {
   readonly schedule: string;

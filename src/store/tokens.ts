@@ -1,5 +1,6 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { sha256 } from './hash.js';
 import type { Database } from './schema.js';
 
 export const ROLES = ['viewer', 'responder', 'admin'] as const;
@@ -24,10 +25,6 @@ export interface Principal {
 const PREFIX = 'nines_';
 const VERDICT_MS = 5_000;
 
-function hash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 function isRole(r: string): r is Role {
   return (ROLES as readonly string[]).includes(r);
 }
@@ -51,7 +48,7 @@ export class TokenRepository {
         id,
         name,
         role,
-        token_hash: hash(token),
+        token_hash: sha256(token),
         created_at: nowMs,
         last_used_at: null,
         revoked_at: null,
@@ -69,7 +66,7 @@ export class TokenRepository {
    */
   async verify(token: string, nowMs: number): Promise<Principal | undefined> {
     if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
-    const key = hash(token);
+    const key = sha256(token);
     const cached = this.recent.get(key);
     if (cached && cached.until > nowMs) return cached.principal;
     const principal = await this.lookup(key, nowMs);

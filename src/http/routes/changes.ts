@@ -9,6 +9,7 @@ import { CHANGE_TYPES, type ChangeRepository, type StoredChange } from '../../st
 import type { MaintenanceWindowRepository } from '../../store/maintenance-windows.js';
 import { incidentResponses } from '../incident-schemas.js';
 import type { ChangeBody } from '../intake-schemas.js';
+import { iso } from '../presenters.js';
 import { errorResponses } from '../schemas.js';
 
 export interface ChangeRoutesDeps {
@@ -20,7 +21,6 @@ export interface ChangeRoutesDeps {
   readonly onWindowsChanged?: () => void;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const MAX_DATE_MS = 8.64e15;
 
 /** An instant in a query: RFC 3339 with an offset, or epoch milliseconds; as milliseconds. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DNS_LABEL } from '../../catalog/schema/common.js';
 import { NinesError } from '../../errors.js';
 import type { LifecycleAction } from '../../incidents/lifecycle.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../../incidents/types.js';
 import type { IncidentService } from '../../runtime/incidents.js';
 import { type IncidentBody, incidentResponses } from '../incident-schemas.js';
+import { iso, isoOrNull } from '../presenters.js';
 import { errorResponses } from '../schemas.js';
 import { presentChange, timeQuery } from './changes.js';
 
@@ -21,9 +23,6 @@ export interface IncidentRoutesDeps {
   readonly incidents: IncidentService;
   readonly clock: () => number;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function presentIncident(i: Incident): IncidentBody {
   return {
@@ -110,8 +109,7 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
             .describe('open: triggered or acknowledged'),
           service: z
             .string()
-            .min(1)
-            .max(253)
+            .regex(DNS_LABEL, 'a service name')
             .optional()
             .describe('incidents with alerts on it or naming it as cause'),
           since: timeQuery.optional().describe('created at or after; RFC 3339 or epoch milliseconds'),

@@ -5,14 +5,12 @@ import { ALERT_STATUSES } from '../../alerting/types.js';
 import { SLO_ALERTS } from '../../runtime/slo-alerts.js';
 import type { IntakeRepository, StoredAlert } from '../../store/intake.js';
 import { type IntakeAlertBody, intakeResponses } from '../intake-schemas.js';
+import { iso, isoOrNull } from '../presenters.js';
 import { errorResponses } from '../schemas.js';
 
 export interface IntakeReadDeps {
   readonly repository: Pick<IntakeRepository, 'alerts'>;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 export function presentIntakeAlert(a: StoredAlert): IntakeAlertBody {
   const type = a.integration.type;

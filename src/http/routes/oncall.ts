@@ -13,7 +13,8 @@ import type {
   PagingRepository,
   StoredOverride,
 } from '../../store/oncall.js';
-import { errorResponses } from '../schemas.js';
+import { iso } from '../presenters.js';
+import { errorResponses, timestamp } from '../schemas.js';
 import { timeQuery } from './changes.js';
 
 export interface OnCallRoutesDeps {
@@ -31,8 +32,6 @@ const DAY = 86_400_000;
 /** Schedules are expanded a year around a time: keep times well inside what a Date holds. */
 const LATEST = Date.UTC(9999, 0, 1);
 const boundedTime = timeQuery.refine((t) => t <= LATEST, 'a time before the year 9999');
-const iso = (ms: number) => new Date(ms).toISOString();
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
 
 const shift = z.strictObject({ user: z.string(), start: timestamp, end: timestamp, source: z.string() });
 const presentShift = (s: Shift) => ({ user: s.user, start: iso(s.start), end: iso(s.end), source: s.source });

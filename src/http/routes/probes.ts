@@ -5,7 +5,7 @@ import type { Catalog, Probe } from '../../catalog/model.js';
 import { NinesError } from '../../errors.js';
 import type { ProbeRunResult } from '../../sources/probes/run.js';
 import type { ProbeRunRepository, ProbeTrigger } from '../../store/probe-runs.js';
-import { errorResponses } from '../schemas.js';
+import { errorResponses, timestamp } from '../schemas.js';
 
 export interface ProbeRoutesDeps {
   readonly catalog: Catalog;
@@ -14,8 +14,6 @@ export interface ProbeRoutesDeps {
   /** Runs kept per probe: the most a history request returns. */
   readonly history: number;
 }
-
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-22T12:00:00.000Z' });
 
 const stepBody = z.strictObject({
   name: z.string(),
