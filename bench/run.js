@@ -10,6 +10,7 @@
  *   rules    rule evaluation in Prometheus: `nines rules generate` output vs Sloth-style rules, 200 SLOs
  *   grouping 20,000 alerts of 200 simultaneous failures on 5,000 services → incidents, vs marking them seen
  *   paging   trigger → signed webhook page delivered to a local receiver, p50/p99, vs posting to it directly
+ *   gates    one pre- and one post-deploy gate evaluation (payment), vs the store reads each needs
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -20,9 +21,9 @@ setFlagsFromString('--expose-gc');
 globalThis.gc = runInNewContext('gc');
 
 const only = new Set(
-  (process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,paging,engine,probes,prometheus,rules').split(
-    ',',
-  ),
+  (
+    process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,paging,gates,engine,probes,prometheus,rules'
+  ).split(','),
 );
 const cpus = os.cpus();
 console.log(
@@ -68,6 +69,20 @@ if (only.has('grouping')) {
   const r = await benchGrouping();
   console.log(
     `grouping: ${r.alerts} alerts of ${r.failures} failures → ${r.incidents} incidents in ${f(r.groupingMs / 1000, 2)} s (${f(r.groupedPerSecond, 0)} alerts/s); marking them seen alone ${f(r.bareMs / 1000, 2)} s (${f(r.barePerSecond, 0)} alerts/s); ratio ${f(r.groupedPerSecond / r.barePerSecond, 2)}`,
+  );
+}
+
+if (only.has('gates')) {
+  console.log(
+    '\n== release gates (in-process on SQLite, the web shop, vs the store reads each evaluation needs)',
+  );
+  const { benchGates } = await import('./gates.js');
+  const r = await benchGates();
+  console.log(
+    `post-deploy analysis: p50 ${f(r.post.p50, 2)} ms, p99 ${f(r.post.p99, 2)} ms; its window reads alone p50 ${f(r.reads.p50, 2)} ms, p99 ${f(r.reads.p99, 2)} ms; ratio ${f(r.post.p50 / r.reads.p50, 2)}`,
+  );
+  console.log(
+    `pre-deploy check: p50 ${f(r.pre.p50, 2)} ms, p99 ${f(r.pre.p99, 2)} ms; its open-incident query alone p50 ${f(r.incidents.p50, 2)} ms, p99 ${f(r.incidents.p99, 2)} ms; ratio ${f(r.pre.p50 / r.incidents.p50, 2)} (${r.runs} runs each)`,
   );
 }
 

@@ -46,6 +46,7 @@ async function state(): Promise<string> {
     await db.selectFrom('action_items').selectAll().execute(),
     await db.selectFrom('intake_changes').selectAll().execute(),
     await db.selectFrom('maintenance_windows').selectAll().execute(),
+    await db.selectFrom('gate_results').selectAll().execute(),
   ]);
 }
 
@@ -120,6 +121,12 @@ describe('fuzzing the incident routes', () => {
       },
     ],
     [
+      'POST /api/v1/gates/evaluate',
+      'POST',
+      () => '/api/v1/gates/evaluate',
+      { service: 'search', stage: 'pre', version: '1.0', fix: false, override: { reason: 'a reason' } },
+    ],
+    [
       'POST /api/v1/maintenance-windows',
       'POST',
       () => '/api/v1/maintenance-windows',
@@ -159,6 +166,8 @@ describe('fuzzing the incident routes', () => {
           `/api/v1/incidents?status=${part}x`,
           `/api/v1/reports/mttx?from=${part}x`,
           `/api/v1/incidents/${incident}/postmortem?timeZone=${part}x`,
+          `/api/v1/gates/${part}`,
+          `/api/v1/gates?service=${part}&stage=${part}x&since=${part}x`,
         ]) {
           const res = await nines.app.inject({ url, headers: nines.auth.viewer });
           expect(res.statusCode, url).toBeLessThan(500);

@@ -341,6 +341,34 @@ describe('answers match the documented response schemas', () => {
     for (const [call, status] of calls) expect((await call()).statusCode).toBe(status);
   });
 
+  it('for release gates: evaluations, results and budget policies', async () => {
+    const send = (body: unknown, headers = nines.auth.responder) =>
+      nines.app.inject({
+        method: 'POST',
+        url: '/api/v1/gates/evaluate',
+        headers: { ...headers, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    await nines.app.inject({
+      method: 'POST',
+      url: '/api/v1/changes',
+      headers: { ...nines.auth.responder, 'content-type': 'application/json' },
+      payload: JSON.stringify({ service: 'payment', version: '7.0.0' }),
+    });
+    const pre = (await send({ service: 'payment', version: '7.0.0' })).json();
+    const calls: [() => Promise<{ statusCode: number }>, number][] = [
+      [() => send({ service: 'payment', version: '7.0.0', stage: 'post' }), 200],
+      [() => send({ service: 'payment', stage: 'post', change: 'nope' }), 404],
+      [() => send({ service: 'nope' }), 400],
+      [() => get('/api/v1/gates?service=payment'), 200],
+      [() => get('/api/v1/gates?limit=0'), 400],
+      [() => get(`/api/v1/gates/${pre.id}`), 200],
+      [() => get('/api/v1/gates/nope'), 404],
+      [() => get('/api/v1/budget-policies'), 200],
+    ];
+    for (const [call, status] of calls) expect((await call()).statusCode).toBe(status);
+  });
+
   it('every answer parses with its schema', () => {
     const documented = answers.filter((a) => a.schemas !== undefined);
     expect(documented.length).toBeGreaterThan(50);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { checkAlertTiers } from './alert-tiers.js';
 import { buildContacts, buildEscalationPolicy, buildSchedule } from './build-oncall.js';
 import { buildProbe } from './build-probe.js';
+import { buildErrorBudgetPolicy, buildReleaseGate } from './build-release.js';
 import type { BuildResult, Declared, Reference } from './declared.js';
 import { metaOf, reservedAnnotations } from './declared.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -95,6 +96,7 @@ export function buildNines<K extends keyof Specs>(
     case 'Journey': {
       const s = spec as Specs['Journey'];
       ref('Team', s.owner, ['spec', 'owner']);
+      ref('ErrorBudgetPolicy', s.budgetPolicy, ['spec', 'budgetPolicy']);
       s.steps.forEach((step, i) => {
         step.services.forEach((svc, j) => {
           ref('Service', svc, ['spec', 'steps', i, 'services', j]);
@@ -119,6 +121,7 @@ export function buildNines<K extends keyof Specs>(
           ...(st.description !== undefined && { description: st.description }),
           services: st.services,
         })),
+        ...(s.budgetPolicy !== undefined && { budgetPolicy: s.budgetPolicy }),
         ...(value && {
           value: {
             currency: value.currency,
@@ -132,6 +135,8 @@ export function buildNines<K extends keyof Specs>(
       const s = spec as Specs['Service'];
       ref('Team', s.owner, ['spec', 'owner']);
       ref('EscalationPolicy', s.escalationPolicy, ['spec', 'escalationPolicy']);
+      ref('ErrorBudgetPolicy', s.budgetPolicy, ['spec', 'budgetPolicy']);
+      ref('ReleaseGate', s.releaseGate, ['spec', 'releaseGate']);
       const deps = (s.dependsOn ?? []).map((d, i) => {
         ref('Service', d.service, ['spec', 'dependsOn', i]);
         return { service: d.service, critical: d.critical ?? true };
@@ -147,6 +152,8 @@ export function buildNines<K extends keyof Specs>(
         dependsOn: deps,
         links: s.links ?? [],
         ...(s.escalationPolicy !== undefined && { escalationPolicy: s.escalationPolicy }),
+        ...(s.budgetPolicy !== undefined && { budgetPolicy: s.budgetPolicy }),
+        ...(s.releaseGate !== undefined && { releaseGate: s.releaseGate }),
       });
     }
     case 'DataSource': {
@@ -177,6 +184,10 @@ export function buildNines<K extends keyof Specs>(
       return one(buildSchedule(meta, spec as Specs['Schedule'], doc, diagnostics, refs));
     case 'EscalationPolicy':
       return one(buildEscalationPolicy(meta, spec as Specs['EscalationPolicy'], refs));
+    case 'ErrorBudgetPolicy':
+      return one(buildErrorBudgetPolicy(meta, spec as Specs['ErrorBudgetPolicy']));
+    case 'ReleaseGate':
+      return one(buildReleaseGate(meta, spec as Specs['ReleaseGate'], doc, diagnostics, refs));
   }
   return { declared: [], diagnostics };
 }

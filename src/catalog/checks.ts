@@ -223,5 +223,62 @@ export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
       }
     }
   }
+  diagnostics.push(...checkReleases(kept, slis));
+  return diagnostics;
+}
+
+const LATENCY_METRICS: ReadonlySet<string> = new Set([
+  'latencyP50',
+  'latencyP90',
+  'latencyP95',
+  'latencyP99',
+]);
+
+/**
+ * At most one default error-budget policy and one default release gate; latency
+ * percentiles only on SLIs whose events carry latencies (pushed events, probes).
+ */
+function checkReleases(kept: readonly Declared[], slis: ReadonlyMap<string, Declared>): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const defaults = new Map<string, string>();
+  const sloSli = new Map<string, string>();
+  for (const d of kept) if (d.entity.kind === 'SLO') sloSli.set(d.entity.name, d.entity.sli);
+  for (const d of kept) {
+    const e = d.entity;
+    if ((e.kind === 'ErrorBudgetPolicy' || e.kind === 'ReleaseGate') && e.default) {
+      const first = defaults.get(e.kind);
+      if (first !== undefined)
+        diagnostics.push(
+          d.doc.diagnostic(
+            'invalid-value',
+            ['spec', 'default'],
+            `${e.kind} '${first}' is the default already; only one may be`,
+          ),
+        );
+      else defaults.set(e.kind, e.name);
+    }
+    if (e.kind !== 'ReleaseGate') continue;
+    // Objectives refused while building are not in the model, so a model index is not
+    // a place in the file; each kept objective was built with one SLO or SLI reference.
+    const written = d.refs.flatMap(({ path: [s, a, o, i] }) =>
+      s === 'spec' && a === 'analysis' && o === 'objectives' && typeof i === 'number' ? [i] : [],
+    );
+    e.analysis.objectives.forEach((o, k) => {
+      const i = written[k] ?? k;
+      if (!LATENCY_METRICS.has(o.metric)) return;
+      const sliName = o.sli ?? (o.slo === undefined ? undefined : sloSli.get(o.slo));
+      const sli = sliName === undefined ? undefined : slis.get(sliName)?.entity;
+      if (sli?.kind !== 'SLI') return;
+      const source = sli.indicator.source.type;
+      if (source !== 'events' && source !== 'probe')
+        diagnostics.push(
+          d.doc.diagnostic(
+            'unsupported',
+            ['spec', 'analysis', 'objectives', i, 'metric'],
+            `${o.metric} needs latencies, which nines keeps for SLIs fed by pushed events or probes; SLI '${sli.name}' is read from ${source}`,
+          ),
+        );
+    });
+  }
   return diagnostics;
 }

@@ -1,3 +1,5 @@
+import type { Criterion } from '../gates/criteria.js';
+
 /**
  * The catalog: what the business sells (value streams, journeys) mapped onto the
  * services that deliver it, and the objectives that measure it. Immutable values
@@ -107,6 +109,89 @@ export interface EscalationPolicy extends Meta {
   readonly repeat: number;
 }
 
+/** What a release needs as a budget runs low: a warning, an override with a reason, or being a fix. */
+export type BudgetAction = 'warn' | 'override' | 'fixesOnly';
+
+export interface BudgetRule {
+  /** Applies while the budget remaining is below this percentage (`exhausted`: at or below 0). */
+  readonly belowPercent: number;
+  readonly exhausted: boolean;
+  readonly action: BudgetAction;
+  readonly description?: string;
+}
+
+/** How releases are held back as an error budget runs out; the strictest matching rule applies. */
+export interface ErrorBudgetPolicy extends Meta {
+  readonly kind: 'ErrorBudgetPolicy';
+  /** Applies to every service and journey that names no policy. */
+  readonly default: boolean;
+  readonly rules: readonly BudgetRule[];
+}
+
+/** A time when releases stop: once (wall-clock start and end) or every week in some windows. */
+export interface FreezeWindow {
+  readonly name: string;
+  readonly description?: string;
+  readonly timeZone: string;
+  readonly once?: { readonly start: string; readonly end: string };
+  readonly weekly: readonly Restriction[];
+  /** Changes tagged as fixes may still ship. */
+  readonly allowFixes: boolean;
+}
+
+export type GateMetric =
+  | 'errorPercent'
+  | 'successPercent'
+  | 'burnRate'
+  | 'throughput'
+  | 'latencyP50'
+  | 'latencyP90'
+  | 'latencyP95'
+  | 'latencyP99';
+
+/** One SLI measured after a deploy and compared with the criteria (Keptn's objective). */
+export interface AnalysisObjective {
+  /** Unique in the gate: `<slo or sli>/<metric>`. */
+  readonly name: string;
+  readonly displayName?: string;
+  /** Exactly one of `slo` (its SLI, and its target for `burnRate`) and `sli`. */
+  readonly slo?: string;
+  readonly sli?: string;
+  readonly metric: GateMetric;
+  readonly key: boolean;
+  readonly weight: number;
+  /** Any list holds when all its criteria hold; no lists: informational. */
+  readonly pass: readonly (readonly Criterion[])[];
+  readonly warning: readonly (readonly Criterion[])[];
+}
+
+export interface PostDeployAnalysis {
+  /** Skipped after the change (warm-up). */
+  readonly delayMs: number;
+  /** Measured after the delay. */
+  readonly windowMs: number;
+  /** Measured before the change, for relative criteria. */
+  readonly baselineMs: number;
+  /** Fewer events than this in a window leaves the objective inconclusive. */
+  readonly minEvents: number;
+  readonly totalScore: { readonly pass: number; readonly warning: number };
+  /** Empty: every SLO of the service and of the journeys it serves must not burn faster than allowed. */
+  readonly objectives: readonly AnalysisObjective[];
+}
+
+/** How a service's releases are checked before and after they go out. */
+export interface ReleaseGate extends Meta {
+  readonly kind: 'ReleaseGate';
+  /** Applies to every service that names no gate. */
+  readonly default: boolean;
+  /** What an open incident on the service does to a pre-deploy gate (fixes pass regardless). */
+  readonly openIncidents: 'fail' | 'warn' | 'ignore';
+  readonly freezes: readonly FreezeWindow[];
+  readonly analysis: PostDeployAnalysis;
+  /** Called (signed) when a post-deploy gate fails; url and secret may be `${env:NAME}`. */
+  readonly rollback?: { readonly url: string; readonly secret: string };
+}
+
 export interface ValueStream extends Meta {
   readonly kind: 'ValueStream';
   readonly objective: string;
@@ -132,6 +217,8 @@ export interface Journey extends Meta {
   readonly owner?: string;
   readonly steps: readonly JourneyStep[];
   readonly value?: BusinessValue;
+  /** The error-budget policy for releases that touch the journey; else the default policy. */
+  readonly budgetPolicy?: string;
 }
 
 export type Tier = 1 | 2 | 3 | 4;
@@ -155,6 +242,10 @@ export interface Service extends Meta {
   readonly external: boolean;
   /** Who is paged for its incidents; else its owner team's policy. */
   readonly escalationPolicy?: string;
+  /** The error-budget policy of its own SLOs; else the default policy. */
+  readonly budgetPolicy?: string;
+  /** The release gate its deploys go through; else the default gate. */
+  readonly releaseGate?: string;
   readonly dependsOn: readonly Dependency[];
   readonly links: readonly Link[];
 }
@@ -405,7 +496,9 @@ export type Entity =
   | AlertPolicy
   | Probe
   | Schedule
-  | EscalationPolicy;
+  | EscalationPolicy
+  | ErrorBudgetPolicy
+  | ReleaseGate;
 
 export type EntityKind = Entity['kind'];
 
@@ -424,6 +517,8 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'Probe',
   'Schedule',
   'EscalationPolicy',
+  'ErrorBudgetPolicy',
+  'ReleaseGate',
 ];
 
 type ByKind = { [K in EntityKind]: Extract<Entity, { kind: K }> };
@@ -447,6 +542,8 @@ export function emptyCatalogMaps(): { [K in EntityKind]: Map<string, ByKind[K]> 
     Probe: new Map(),
     Schedule: new Map(),
     EscalationPolicy: new Map(),
+    ErrorBudgetPolicy: new Map(),
+    ReleaseGate: new Map(),
   };
 }
 

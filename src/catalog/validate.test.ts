@@ -132,7 +132,7 @@ metadata:
   name: t2
 `,
     expected: [
-      "case.yaml:1:1 kind: required field 'kind' is missing; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy",
+      "case.yaml:1:1 kind: required field 'kind' is missing; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate",
     ],
   },
   {
@@ -143,7 +143,7 @@ metadata:
   name: web2
 `,
     expected: [
-      "case.yaml:2:7 kind: unknown kind 'Servce' (did you mean 'Service'?); nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy",
+      "case.yaml:2:7 kind: unknown kind 'Servce' (did you mean 'Service'?); nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate",
     ],
   },
   {
@@ -171,7 +171,7 @@ spec:
   dependOn: [db]
 `,
     expected: [
-      "case.yaml:7:3 spec.dependOn: unknown field 'dependOn' (did you mean 'dependsOn'?); allowed here: description, owner, tier, runbook, external, dependsOn, links, escalationPolicy",
+      "case.yaml:7:3 spec.dependOn: unknown field 'dependOn' (did you mean 'dependsOn'?); allowed here: description, owner, tier, runbook, external, dependsOn, links, escalationPolicy, budgetPolicy, releaseGate",
     ],
   },
   {
@@ -1619,7 +1619,7 @@ spec:
     expected: [
       "case.yaml:4:9 metadata.name: 'Web2' is not a valid name; use 1-63 lower-case letters, digits and '-', starting and ending with a letter or digit",
       'case.yaml:7:9 spec.tier: 9 is not a tier; tiers run from 1 (most critical) to 4',
-      "case.yaml:8:3 spec.runbok: unknown field 'runbok' (did you mean 'runbook'?); allowed here: description, owner, tier, runbook, external, dependsOn, links, escalationPolicy",
+      "case.yaml:8:3 spec.runbok: unknown field 'runbok' (did you mean 'runbook'?); allowed here: description, owner, tier, runbook, external, dependsOn, links, escalationPolicy, budgetPolicy, releaseGate",
     ],
   },
   {
@@ -1758,7 +1758,7 @@ metadata:
   name: t2
 `,
     expected: [
-      'case.yaml:2:7 kind: kind must be text, got a list; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy',
+      'case.yaml:2:7 kind: kind must be text, got a list; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate',
     ],
   },
   {
@@ -1769,7 +1769,7 @@ metadata:
   name: t2
 `,
     expected: [
-      'case.yaml:2:7 kind: kind must be text, got a mapping; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy',
+      'case.yaml:2:7 kind: kind must be text, got a mapping; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate',
     ],
   },
   {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerChange } from './change.js';
 import { registerExport } from './export.js';
+import { registerGate } from './gate.js';
 import { registerGraph } from './graph.js';
 import { registerIncident } from './incident.js';
 import { registerIntegration } from './integration.js';
@@ -59,6 +60,9 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   });
   registerIncident(program, io);
   registerChange(program, io);
+  registerGate(program, io, (c) => {
+    code = c;
+  });
   registerReport(program, io);
   registerMaintenance(program, io);
   registerOnCall(program, io);

@@ -18,6 +18,8 @@ const PLURAL: Record<EntityKind, [string, string]> = {
   Probe: ['probe', 'probes'],
   Schedule: ['schedule', 'schedules'],
   EscalationPolicy: ['escalation policy', 'escalation policies'],
+  ErrorBudgetPolicy: ['error-budget policy', 'error-budget policies'],
+  ReleaseGate: ['release gate', 'release gates'],
   AlertPolicy: ['alert policy', 'alert policies'],
   AlertCondition: ['alert condition', 'alert conditions'],
   AlertNotificationTarget: ['notification target', 'notification targets'],

@@ -72,6 +72,7 @@ export const TIMELINE_TYPES = [
   'status-update',
   'notification',
   'action-item',
+  'gate',
 ] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];
 

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
 import { registerActionRoutes } from '../http/routes/actions.js';
 import { registerChangeRoutes } from '../http/routes/changes.js';
+import { registerGateRoutes } from '../http/routes/gates.js';
 import { registerIncidentRoutes } from '../http/routes/incidents.js';
 import { registerIntakeRoutes } from '../http/routes/intake.js';
 import { registerIntakeReadRoutes } from '../http/routes/intake-read.js';
@@ -21,7 +22,9 @@ import { BatchRepository } from '../store/batches.js';
 import { BucketRepository } from '../store/buckets.js';
 import { CursorRepository } from '../store/cursors.js';
 import { openStore, type Store } from '../store/db.js';
+import { GateRepository } from '../store/gates.js';
 import { pruneIntake } from '../store/intake-retention.js';
+import { LatencyRepository } from '../store/latency.js';
 import { MaintenanceWindowRepository } from '../store/maintenance-windows.js';
 import { CalendarFeedRepository, OverrideRepository } from '../store/oncall.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
@@ -29,12 +32,14 @@ import { TokenRepository } from '../store/tokens.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
 import { Escalator } from './escalation.js';
+import { GateService } from './gates.js';
 import { Grouping } from './grouping.js';
 import { IncidentService } from './incidents.js';
 import { Intake } from './intake.js';
 import { Maintenance } from './maintenance.js';
 import { Notifier } from './notifier.js';
 import { ProbeService } from './probes.js';
+import { Queries } from './queries.js';
 import { SLO_ALERTS, sloAlertEvents } from './slo-alerts.js';
 
 export interface Nines {
@@ -53,6 +58,8 @@ export interface Nines {
   readonly escalator: Escalator;
   /** Delivers notifications with retries. */
   readonly notifier: Notifier;
+  /** Release gates: pre-deploy checks, post-deploy analysis, rollback hooks. */
+  readonly gates: GateService;
   /** SLIs read from Prometheus; `poll()` reads what has settled. */
   readonly prometheus: PrometheusSource;
   /** Runs one evaluation now and stores what changed. */
@@ -185,15 +192,28 @@ export async function createNines(
     },
   });
   intake.onCommitted = () => grouping.kick();
-  const incidents = new IncidentService({
+  const incidents: IncidentService = new IncidentService({
     store,
     catalog,
     engine,
     buckets,
     clock,
     changeLookbackMs: config.changeLookbackHours * 3_600_000,
+    gateEntries: (incident, services, from, to) => gates.timelineEntries(incident, services, from, to),
   });
   const windows = new MaintenanceWindowRepository(store.db);
+  const gates: GateService = new GateService({
+    catalog,
+    queries: new Queries(catalog, engine),
+    gates: new GateRepository(store.db),
+    changes: incidents.changes,
+    incidents: incidents.repo,
+    buckets,
+    latency: new LatencyRepository(store.db),
+    clock,
+    env: options.env ?? process.env,
+    log: (msg, data) => app.log.info(data ?? {}, msg),
+  });
   let ready = false;
 
   let ticking: Promise<TickResult> | undefined;
@@ -271,6 +291,7 @@ export async function createNines(
       (a) => registerIntakeReadRoutes(a, { repository: intake.repository }),
       (a) => registerIncidentRoutes(a, { incidents, clock }),
       (a) => registerChangeRoutes(a, { catalog, changes: incidents.changes, windows, clock }),
+      (a) => registerGateRoutes(a, { catalog, gates }),
       (a) =>
         registerOnCallRoutes(a, {
           catalog,
@@ -302,6 +323,7 @@ export async function createNines(
     batches: new BatchRepository(store.db),
     retentionDays: config.retentionDays,
     intake: (before) => pruneIntake(store.db, before),
+    latency: new LatencyRepository(store.db),
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
   });
@@ -319,6 +341,18 @@ export async function createNines(
     // Alerts committed by another replica, or before a restart, are grouped here too.
     timers.push(setInterval(() => grouping.kick(), 1000));
     timers.push(setInterval(() => escalator.kick(), 1000));
+    // Post-deploy analyses whose window ended: one final verdict per deploy, across replicas.
+    let analysing: Promise<unknown> | undefined;
+    timers.push(
+      setInterval(() => {
+        analysing ??= gates
+          .runDue()
+          .catch((err: unknown) => app.log.error({ err }, 'post-deploy analysis failed'))
+          .finally(() => {
+            analysing = undefined;
+          });
+      }, 30_000),
+    );
     notifier.start();
     await prometheus.start(config.evaluationInterval * 1000);
   }
@@ -339,6 +373,7 @@ export async function createNines(
     incidents,
     escalator,
     notifier,
+    gates,
     prometheus,
     evaluate,
     async close() {

@@ -52,6 +52,13 @@ export interface IncidentServiceOptions {
   readonly changeLookbackMs: number;
   /** Told after a responder changed an incident. */
   readonly onChange?: (incident: number) => void;
+  /** Release-gate results on these services in [from, to), as timeline entries of the incident. */
+  readonly gateEntries?: (
+    incident: number,
+    services: readonly string[],
+    fromMs: number,
+    toMs: number,
+  ) => Promise<TimelineEntry[]>;
 }
 
 export type IncidentPatch = Partial<{
@@ -90,8 +97,23 @@ export class IncidentService {
     return incident;
   }
 
-  timeline(number: number): Promise<TimelineEntry[]> {
-    return this.repo.timeline(number);
+  /**
+   * The stored timeline, with the release-gate results of the incident's services
+   * from the change lookback before it to its end merged in by time.
+   */
+  async timeline(number: number, incident?: Incident): Promise<TimelineEntry[]> {
+    const stored = await this.repo.timeline(number);
+    const gates = this.options.gateEntries;
+    if (!gates) return stored;
+    const i = incident ?? (await this.get(number));
+    const extra = await gates(
+      number,
+      this.servicesOf(i),
+      i.createdAt - this.options.changeLookbackMs,
+      i.resolvedAt ?? this.options.clock() + 1,
+    );
+    if (extra.length === 0) return stored;
+    return [...stored, ...extra].sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   }
 
   /** The services an incident touches: those alerting in it and the suspected cause with its chain. */
@@ -400,7 +422,7 @@ export class IncidentService {
   async postmortem(number: number, timeZone?: string): Promise<string> {
     const incident = await this.get(number);
     const [timeline, changes, impact, actionItems] = await Promise.all([
-      this.repo.timeline(number),
+      this.timeline(number, incident),
       this.changesBefore(incident),
       this.impact(incident),
       this.actionItems.list({ incident: number }),

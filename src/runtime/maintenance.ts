@@ -3,6 +3,7 @@ import { hourSpanFor } from '../slo/slo-series.js';
 import { DAY, HOUR } from '../slo/types.js';
 import type { BatchRepository } from '../store/batches.js';
 import type { BucketRepository } from '../store/buckets.js';
+import { LATENCY_RETENTION_MS, type LatencyRepository } from '../store/latency.js';
 
 /**
  * Minute buckets are kept this long: enough to rebuild the 6h minute tier after a
@@ -22,6 +23,8 @@ export interface MaintenanceDeps {
   readonly retentionDays: number;
   /** Removes intake history (alerts, their events, changes) from before the time; the count removed. */
   readonly intake?: (beforeMs: number) => Promise<number>;
+  /** Latency histograms, kept for LATENCY_RETENTION_MS (two days). */
+  readonly latency?: LatencyRepository;
   readonly clock: () => number;
   readonly log: (message: string, err: unknown) => void;
 }
@@ -29,7 +32,8 @@ export interface MaintenanceDeps {
 /**
  * Keeps storage bounded: minute buckets for 12 hours (longer for timeslices SLOs,
  * which rebuild slice verdicts from minutes), hour buckets for the longest SLO
- * window, day buckets and intake history for the retention, and batch ids for a week.
+ * window, day buckets and intake history for the retention, batch ids for a week,
+ * and latency histograms for two days.
  */
 export class Maintenance {
   constructor(private readonly deps: MaintenanceDeps) {}
@@ -62,8 +66,10 @@ export class Maintenance {
     };
   }
 
+  /** Rows removed per kind; `latency` only when latency histograms are kept. */
   async run(): Promise<
-    { minutes: number; hours: number; days: number; batches: number; intake: number } | undefined
+    | { minutes: number; hours: number; days: number; batches: number; intake: number; latency?: number }
+    | undefined
   > {
     const now = this.deps.clock();
     const c = this.cutoffs(now);
@@ -78,6 +84,7 @@ export class Maintenance {
         days: await this.deps.buckets.prune('d', c.day),
         batches: await this.deps.batches.prune(now - BATCH_ID_RETENTION_MS),
         intake: this.deps.intake ? await this.deps.intake(c.day) : 0,
+        ...(this.deps.latency && { latency: await this.deps.latency.prune(now - LATENCY_RETENTION_MS) }),
       };
     } catch (err) {
       this.deps.log('maintenance failed', err);

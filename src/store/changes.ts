@@ -75,6 +75,8 @@ export class ChangeRepository {
   async list(query: {
     service?: string;
     services?: readonly string[];
+    version?: string;
+    id?: string;
     sinceMs?: number;
     beforeMs?: number;
     limit: number;
@@ -83,6 +85,8 @@ export class ChangeRepository {
     let q = this.db.selectFrom('intake_changes').selectAll();
     if (query.service !== undefined) q = q.where('service', '=', query.service);
     if (query.services !== undefined) q = q.where('service', 'in', [...query.services]);
+    if (query.version !== undefined) q = q.where('version', '=', query.version);
+    if (query.id !== undefined) q = q.where('id', '=', query.id);
     if (query.sinceMs !== undefined) q = q.where('occurred_at', '>=', query.sinceMs);
     if (query.beforeMs !== undefined) q = q.where('occurred_at', '<', query.beforeMs);
     const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();

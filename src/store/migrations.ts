@@ -378,6 +378,61 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008-latency': {
+    async up(db: Kysely<unknown>) {
+      // Latency histograms per SLI and minute (buckets of src/slo/latency.ts), kept two days.
+      await db.schema
+        .createTable('sli_latency')
+        .addColumn('sli', 'text', (c) => c.notNull())
+        .addColumn('start_ms', 'bigint', (c) => c.notNull())
+        .addColumn('bucket', 'integer', (c) => c.notNull())
+        .addColumn('count', 'double precision', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sli_latency_pk', ['sli', 'start_ms', 'bucket'])
+        .execute();
+    },
+  },
+  '0009-gates': {
+    async up(db: Kysely<unknown>) {
+      // Every gate evaluation; a post-deploy verdict reached after its window is final, once per change.
+      await db.schema
+        .createTable('gate_results')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('version', 'text')
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('change_id', 'text')
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('score', 'double precision')
+        .addColumn('fix', 'integer', (c) => c.notNull())
+        .addColumn('override_reason', 'text')
+        .addColumn('requested_by', 'text', (c) => c.notNull())
+        .addColumn('evaluated_at', 'bigint', (c) => c.notNull())
+        .addColumn('final_key', 'text', (c) => c.unique())
+        .addColumn('report', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('gate_results_service')
+        .on('gate_results')
+        .columns(['service', 'evaluated_at'])
+        .execute();
+      await db.schema.createIndex('gate_results_change').on('gate_results').column('change_id').execute();
+      // One rollback call per change, whatever the number of failed evaluations or replicas.
+      await db.schema
+        .createTable('rollback_calls')
+        .addColumn('change_id', 'text', (c) => c.primaryKey())
+        .addColumn('gate_result', 'text', (c) => c.notNull())
+        .addColumn('service', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('http_status', 'integer')
+        .addColumn('response', 'text')
+        .addColumn('error', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('finished_at', 'bigint')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -25,6 +25,13 @@ export interface Database {
     good: number;
     total: number;
   };
+  /** Latency histograms per SLI and minute: how many latencies fell in each bucket (src/slo/latency.ts). */
+  sli_latency: {
+    sli: string;
+    start_ms: number;
+    bucket: number;
+    count: number;
+  };
   alert_states: {
     slo: string;
     /** JSON of the SLO's AlertState (slo/alert-state.ts). */
@@ -115,6 +122,44 @@ export interface Database {
     event: string;
   };
   /** Change events (deploys, config changes) for a service. */
+  /** Gate evaluations (pre- and post-deploy), each with its full report. */
+  gate_results: {
+    id: string;
+    service: string;
+    version: string | null;
+    /** 'pre' or 'post'. */
+    stage: string;
+    change_id: string | null;
+    /** pass, warning, fail or inconclusive. */
+    result: string;
+    score: number | null;
+    fix: number;
+    override_reason: string | null;
+    /** The token (or `nines` for automatic post-deploy analysis) that asked. */
+    requested_by: string;
+    evaluated_at: number;
+    /** The change id when this is the final post-deploy verdict for it (unique), else null. */
+    final_key: string | null;
+    /** JSON of the GateReport. */
+    report: string;
+  };
+  /** Calls of a release gate's rollback hook, one per change. */
+  rollback_calls: {
+    change_id: string;
+    gate_result: string;
+    service: string;
+    /** The hook's URL without its query string. */
+    url: string;
+    /** pending, delivered or failed. */
+    status: string;
+    http_status: number | null;
+    /** The start of the answer's body. */
+    response: string | null;
+    error: string | null;
+    attempts: number;
+    created_at: number;
+    finished_at: number | null;
+  };
   intake_changes: {
     id: string;
     integration_id: string;

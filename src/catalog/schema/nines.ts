@@ -12,6 +12,7 @@ import {
 } from './common.js';
 import { escalationPolicySpec, scheduleSpec, userOnCallFields } from './oncall.js';
 import { probeDuration, probeSpec } from './probe.js';
+import { errorBudgetPolicySpec, releaseGateSpec } from './release.js';
 
 /** Shorthand: a string stands for `{ <key>: string }`. */
 function shorthand<T extends z.ZodType>(key: string, schema: T) {
@@ -68,6 +69,7 @@ export const journeySpec = z.strictObject({
     )
     .min(1, { error: 'a journey needs at least one step' }),
   value: businessValue.optional(),
+  budgetPolicy: name.optional(),
 });
 
 export const dependency = shorthand(
@@ -92,6 +94,8 @@ export const serviceSpec = z.strictObject({
   dependsOn: z.array(dependency).optional(),
   links: z.array(z.strictObject({ title: z.string(), url })).optional(),
   escalationPolicy: name.optional(),
+  budgetPolicy: name.optional(),
+  releaseGate: name.optional(),
 });
 
 export const dataSourceSpec = z.strictObject({
@@ -205,6 +209,8 @@ export const NINES_SPECS = {
   Probe: probeSpec,
   Schedule: scheduleSpec,
   EscalationPolicy: escalationPolicySpec,
+  ErrorBudgetPolicy: errorBudgetPolicySpec,
+  ReleaseGate: releaseGateSpec,
 } as const;
 
 export type NinesKind = keyof typeof NINES_SPECS;

@@ -191,8 +191,8 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: IncidentRoute
       },
     },
     async (request) => {
-      await incidents.get(request.params.number);
-      return { timeline: (await incidents.timeline(request.params.number)).map(presentEntry) };
+      const incident = await incidents.get(request.params.number);
+      return { timeline: (await incidents.timeline(incident.number, incident)).map(presentEntry) };
     },
   );
 

@@ -9,6 +9,8 @@ export interface SliEvent {
   readonly atMs: number;
   readonly good: number;
   readonly total: number;
+  /** How long the one outcome took, for latency percentiles (any SLI type); counts carry none. */
+  readonly latencyMs?: number;
 }
 
 export interface ParseLimits {
@@ -145,6 +147,7 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
     const hasOutcome = item.ok !== undefined || item.latencyMs !== undefined;
     let good = 0;
     let total = 0;
+    let latencyMs: number | undefined;
     if (hasCounts && hasOutcome) {
       fail(i, undefined, 'an event has either good and total (counts) or ok (an outcome), not both');
     } else if (hasCounts) {
@@ -160,6 +163,7 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
       const latency = item.latencyMs;
       if (latency !== undefined && !count(latency))
         fail(i, 'latencyMs', 'latencyMs must be a number of milliseconds from 0 to 1e12');
+      else if (latency !== undefined) latencyMs = latency as number;
       if (sli?.indicator.type === 'latency') {
         if (latency === undefined)
           fail(i, 'latencyMs', `SLI '${sli.name}' measures latency, so an outcome needs latencyMs`);
@@ -173,7 +177,10 @@ export function parseEvents(items: readonly unknown[], slis: EventSlis, limits: 
       fail(i, undefined, 'an event needs good and total (counts) or ok (an outcome)');
     }
     if (errors.length + more === before && sli && at !== undefined) {
-      events[i] = { sli: sli.name, atMs: at, good, total };
+      events[i] =
+        latencyMs === undefined
+          ? { sli: sli.name, atMs: at, good, total }
+          : { sli: sli.name, atMs: at, good, total, latencyMs };
     }
   }
   return errors.length > 0 ? { ok: false, errors, more } : { ok: true, events };

@@ -1,8 +1,11 @@
+import { latencyBucket } from '../../slo/latency.js';
+import { MINUTE } from '../../slo/types.js';
 import { BatchRepository } from '../../store/batches.js';
 import { BucketRepository, type BucketRow, RESOLUTION_MS } from '../../store/buckets.js';
 import { CursorRepository } from '../../store/cursors.js';
 import type { Store } from '../../store/db.js';
 import { GroupCommit } from '../../store/group-commit.js';
+import { LatencyRepository, type LatencyRow } from '../../store/latency.js';
 import { aggregateByMinute, type MinuteCounts } from './aggregate.js';
 import type { SliEvent } from './parse.js';
 
@@ -34,12 +37,14 @@ const MAX_GROUP_EVENTS = 500_000;
  * Durable SLI counts with group commit (see `GroupCommit`): each push is
  * acknowledged only after it is committed, and memory is fed right after the
  * commit, before the answer, so a client that reads after its 202 sees its events.
+ * Latencies of counted batches go to minute histograms in the same transaction.
  */
 export class EventWriter {
   readonly stats: WriterStats = { commits: 0, batches: 0, events: 0 };
   private readonly buckets: BucketRepository;
   private readonly batches: BatchRepository;
   private readonly cursors: CursorRepository;
+  private readonly latency: LatencyRepository;
   private readonly queue: GroupCommit<IngestBatch, IngestOutcome>;
 
   constructor(
@@ -50,6 +55,7 @@ export class EventWriter {
     this.buckets = new BucketRepository(store.db);
     this.batches = new BatchRepository(store.db);
     this.cursors = new CursorRepository(store.db);
+    this.latency = new LatencyRepository(store.db);
     this.queue = new GroupCommit({
       commit: (group) => this.commit(group),
       weight: (batch) => batch.events.length,
@@ -80,16 +86,19 @@ export class EventWriter {
       );
       const taken = new Set<string>();
       const counts = new Map<string, MinuteCounts>();
+      const latencies: LatencyCounts = new Map();
       const result = group.map((b): IngestOutcome => {
         const id = b.batchId;
         // A repeated id within the group: the first occurrence is the one counted.
         if (id !== undefined && (!claimed.has(id) || taken.has(id))) return { accepted: 0, duplicate: true };
         if (id !== undefined) taken.add(id);
         aggregateByMinute(b.events, counts);
+        aggregateLatencies(b.events, latencies);
         return { accepted: b.events.length, duplicate: false };
       });
       const minutes = [...counts.values()];
       await this.buckets.add(bucketRows(minutes), trx);
+      if (latencies.size > 0) await this.latency.add(latencyRows(latencies), trx);
       for (const b of group) if (b.cursor) await this.cursors.move(b.cursor, trx);
       return [result, minutes] as const;
     });
@@ -123,4 +132,42 @@ export function bucketRows(minutes: readonly MinuteCounts[]): BucketRow[] {
     }
   }
   return [...rows.values()];
+}
+
+/** Latency counts of a group: SLI → minute → bucket → count. */
+export type LatencyCounts = Map<string, Map<number, Map<number, number>>>;
+
+/**
+ * Counts the latencies of the events that carry one per SLI, minute and bucket;
+ * nested maps, so an event allocates nothing unless it opens a new entry.
+ */
+export function aggregateLatencies(events: readonly SliEvent[], into: LatencyCounts): LatencyCounts {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as SliEvent;
+    const ms = e.latencyMs;
+    if (ms === undefined) continue;
+    const minuteMs = e.atMs - (e.atMs % MINUTE);
+    let minutes = into.get(e.sli);
+    if (minutes === undefined) {
+      minutes = new Map();
+      into.set(e.sli, minutes);
+    }
+    let buckets = minutes.get(minuteMs);
+    if (buckets === undefined) {
+      buckets = new Map();
+      minutes.set(minuteMs, buckets);
+    }
+    const bucket = latencyBucket(ms);
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+  }
+  return into;
+}
+
+/** The rows of aggregated latencies, one per SLI, minute and bucket. */
+export function latencyRows(counts: LatencyCounts): LatencyRow[] {
+  const rows: LatencyRow[] = [];
+  for (const [sli, minutes] of counts)
+    for (const [startMs, buckets] of minutes)
+      for (const [bucket, count] of buckets) rows.push({ sli, startMs, bucket, count });
+  return rows;
 }

@@ -35,7 +35,10 @@ export class ProbeFeed {
     return sli.indicator.source.type === 'probe' && this.byProbe.has(sli.indicator.source.probe);
   }
 
-  /** One event per SLI the run counts for; a step that never ran (an earlier one failed) counts for none. */
+  /**
+   * One event per SLI the run counts for, with the run's (or the step's) duration as
+   * its latency; a step that never ran (an earlier one failed) counts for none.
+   */
   events(result: ProbeRunResult): SliEvent[] {
     const out: SliEvent[] = [];
     for (const sli of this.slis(result.probe)) {
@@ -51,7 +54,13 @@ export class ProbeFeed {
         durationMs = step.durationMs;
       }
       const good = ok && (indicator.type !== 'latency' || durationMs <= indicator.thresholdMs);
-      out.push({ sli: sli.name, atMs: result.startedAt, good: good ? 1 : 0, total: 1 });
+      out.push({
+        sli: sli.name,
+        atMs: result.startedAt,
+        good: good ? 1 : 0,
+        total: 1,
+        latencyMs: durationMs,
+      });
     }
     return out;
   }
