@@ -328,6 +328,7 @@ export async function createNines(
     log: (msg, err) => app.log.error({ err }, msg),
   });
   const timers: NodeJS.Timeout[] = [];
+  let analysing: Promise<unknown> | undefined;
   if (options.loop !== false) {
     const onError = (err: unknown) => app.log.error({ err }, 'evaluation failed');
     timers.push(setInterval(() => evaluate().catch(onError), config.evaluationInterval * 1000));
@@ -342,7 +343,6 @@ export async function createNines(
     timers.push(setInterval(() => grouping.kick(), 1000));
     timers.push(setInterval(() => escalator.kick(), 1000));
     // Post-deploy analyses whose window ended: one final verdict per deploy, across replicas.
-    let analysing: Promise<unknown> | undefined;
     timers.push(
       setInterval(() => {
         analysing ??= gates
@@ -387,6 +387,7 @@ export async function createNines(
       await grouping.close();
       await escalator.close();
       await notifier.close();
+      await analysing;
       await ticking;
       await store.close();
     },
