@@ -21,13 +21,28 @@ function load(options) {
   return JSON.parse(execFileSync(process.execPath, [LOAD, JSON.stringify(options)]).toString());
 }
 
+/**
+ * Which events carry `latencyMs` (kept for percentiles): BENCH_EVENTS_LATENCY=some
+ * (default: the two latency SLIs, 40%), all (every event), or none (the latency
+ * SLIs' share goes to the others, since a latency SLI's outcome needs latencyMs).
+ */
+const LATENCY = process.env.BENCH_EVENTS_LATENCY ?? 'some';
+const PLAIN = SLIS.filter((s) => !s.endsWith('-fast'));
+if (!['some', 'none', 'all'].includes(LATENCY))
+  throw new Error(`BENCH_EVENTS_LATENCY=${LATENCY}: use some, none or all`);
+
 function batchBody() {
   const now = Date.now();
   const events = Array.from({ length: EVENTS_PER_BATCH }, (_, i) => {
     const sli = SLIS[i % SLIS.length];
     const timestamp = now - (i % 10) * 1_000;
-    return sli === 'search-fast' || sli === 'recommendations-fast'
-      ? { sli, timestamp, ok: i % 97 !== 0, latencyMs: (i * 37) % 1500 }
+    const latencyMs = (i * 37) % 1500;
+    if (sli === 'search-fast' || sli === 'recommendations-fast')
+      return LATENCY === 'none'
+        ? { sli: PLAIN[i % PLAIN.length], timestamp, ok: i % 97 !== 0 }
+        : { sli, timestamp, ok: i % 97 !== 0, latencyMs };
+    return LATENCY === 'all'
+      ? { sli, timestamp, ok: i % 101 !== 0, latencyMs }
       : { sli, timestamp, ok: i % 101 !== 0 };
   });
   return JSON.stringify({ events });

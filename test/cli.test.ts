@@ -30,7 +30,7 @@ describe('nines validate', () => {
     const r = await nines(['validate', 'examples/webshop']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'examples/webshop: valid: 9 files, 62 documents: 2 value streams, 4 journeys, 13 services, 12 SLOs, 11 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target, 2 probes, 3 schedules, 3 escalation policies\n',
+      'examples/webshop: valid: 10 files, 65 documents: 2 value streams, 4 journeys, 13 services, 12 SLOs, 11 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target, 2 probes, 3 schedules, 3 escalation policies, 1 error-budget policy, 2 release gates\n',
     );
   });
 
@@ -168,7 +168,7 @@ describe('nines export openslo', () => {
       );
       // With the journeys it refers to, the export is a complete, valid catalog.
       const journeys = (await readCatalogFiles('examples/webshop')).filter((f) =>
-        /journeys|value-streams|teams|services|probes|oncall/.test(f.path),
+        /journeys|value-streams|teams|services|probes|oncall|releases/.test(f.path),
       );
       const { diagnostics } = loadCatalog([...journeys, { path: 'slos.yaml', text }]);
       expect(diagnostics).toEqual([]);

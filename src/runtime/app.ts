@@ -97,6 +97,7 @@ export async function createNines(
   });
   const metrics = new Metrics();
   const buckets = new BucketRepository(store.db);
+  const latency = new LatencyRepository(store.db);
   const alerts = new AlertRepository(store.db);
   const engine = new Engine(catalog, {
     noDataMs: config.noDataMinutes * 60_000,
@@ -209,7 +210,7 @@ export async function createNines(
     changes: incidents.changes,
     incidents: incidents.repo,
     buckets,
-    latency: new LatencyRepository(store.db),
+    latency,
     clock,
     env: options.env ?? process.env,
     log: (msg, data) => app.log.info(data ?? {}, msg),
@@ -323,7 +324,7 @@ export async function createNines(
     batches: new BatchRepository(store.db),
     retentionDays: config.retentionDays,
     intake: (before) => pruneIntake(store.db, before),
-    latency: new LatencyRepository(store.db),
+    latency,
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
   });
