@@ -4,8 +4,9 @@
  * and docs/api.md lists them (checked by a test).
  */
 export const ERROR_CODES = {
-  UNAUTHENTICATED: 'No valid API token was sent (Authorization: Bearer <token>).',
-  FORBIDDEN: "The token's role does not allow this.",
+  UNAUTHENTICATED: 'No valid API token (Authorization: Bearer <token>) or session cookie was sent.',
+  FORBIDDEN:
+    'The role of the token or user does not allow this, or a cookie-authenticated change lacks the CSRF token.',
   NOT_FOUND: 'No such route or resource.',
   VALIDATION_FAILED: 'The request is malformed; `details` names each bad item and field.',
   CONFLICT: 'The resource is not in a state that allows this (e.g. acknowledging a resolved incident).',

@@ -30,7 +30,7 @@ describe('nines validate', () => {
     const r = await nines(['validate', 'examples/webshop']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'examples/webshop: valid: 10 files, 65 documents: 2 value streams, 4 journeys, 13 services, 12 SLOs, 11 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target, 2 probes, 3 schedules, 3 escalation policies, 1 error-budget policy, 2 release gates\n',
+      'examples/webshop: valid: 11 files, 66 documents: 2 value streams, 4 journeys, 13 services, 12 SLOs, 11 SLIs, 1 data source, 5 teams, 5 users, 1 alert policy, 1 alert condition, 1 notification target, 2 probes, 3 schedules, 3 escalation policies, 1 error-budget policy, 2 release gates, 1 status page\n',
     );
   });
 

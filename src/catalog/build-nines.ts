@@ -14,6 +14,7 @@ import type {
   Meta,
   Objective,
   SliSource,
+  StatusPageJourney,
   Window,
 } from './model.js';
 import type { Metadata } from './schema/common.js';
@@ -188,6 +189,32 @@ export function buildNines<K extends keyof Specs>(
       return one(buildErrorBudgetPolicy(meta, spec as Specs['ErrorBudgetPolicy']));
     case 'ReleaseGate':
       return one(buildReleaseGate(meta, spec as Specs['ReleaseGate'], doc, diagnostics, refs));
+    case 'StatusPage': {
+      const s = spec as Specs['StatusPage'];
+      const listed = new Map<string, number>();
+      const journeys: StatusPageJourney[] = [];
+      (s.journeys ?? []).forEach((j, i) => {
+        ref('Journey', j.journey, ['spec', 'journeys', i, 'journey']);
+        const first = listed.get(j.journey);
+        if (first !== undefined) {
+          diagnostics.push(
+            doc.diagnostic(
+              'invalid-value',
+              ['spec', 'journeys', i, 'journey'],
+              `journey '${j.journey}' is listed already (journeys[${first}]); a journey appears once on the page`,
+            ),
+          );
+          return;
+        }
+        listed.set(j.journey, i);
+        journeys.push({
+          journey: j.journey,
+          ...(j.displayName !== undefined && { displayName: j.displayName }),
+          ...(j.description !== undefined && { description: j.description }),
+        });
+      });
+      return one({ kind: 'StatusPage', ...meta, title: s.title, journeys });
+    }
   }
   return { declared: [], diagnostics };
 }

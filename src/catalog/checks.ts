@@ -223,8 +223,22 @@ export function checkConsistency(kept: readonly Declared[]): Diagnostic[] {
       }
     }
   }
-  diagnostics.push(...checkReleases(kept, slis));
+  diagnostics.push(...checkReleases(kept, slis), ...checkStatusPages(kept));
   return diagnostics;
+}
+
+/** One public status page per catalog: a second would leave customers guessing which one is true. */
+function checkStatusPages(kept: readonly Declared[]): Diagnostic[] {
+  const pages = kept.filter((d) => d.entity.kind === 'StatusPage');
+  const [first, ...rest] = pages;
+  if (!first) return [];
+  return rest.map((d) =>
+    d.doc.diagnostic(
+      'invalid-value',
+      d.namePath,
+      `StatusPage '${first.entity.name}' is declared already at ${where(first)}; a catalog has at most one status page`,
+    ),
+  );
 }
 
 const LATENCY_METRICS: ReadonlySet<string> = new Set([

@@ -482,6 +482,23 @@ export interface Probe extends Meta {
   readonly tls: ProbeTls;
 }
 
+/** A journey as a public status page shows it. */
+export interface StatusPageJourney {
+  readonly journey: string;
+  /** In the customer's words; else the journey's displayName or name. */
+  readonly displayName?: string;
+  /** Shown under the name; the journey's own description is written for the team and never shown. */
+  readonly description?: string;
+}
+
+/** The public status page: which journeys customers see, in which order and words. At most one. */
+export interface StatusPage extends Meta {
+  readonly kind: 'StatusPage';
+  readonly title: string;
+  /** In page order, each journey once; empty: every journey in catalog order. */
+  readonly journeys: readonly StatusPageJourney[];
+}
+
 export type Entity =
   | Team
   | User
@@ -498,7 +515,8 @@ export type Entity =
   | Schedule
   | EscalationPolicy
   | ErrorBudgetPolicy
-  | ReleaseGate;
+  | ReleaseGate
+  | StatusPage;
 
 export type EntityKind = Entity['kind'];
 
@@ -519,6 +537,7 @@ export const ENTITY_KINDS: readonly EntityKind[] = [
   'EscalationPolicy',
   'ErrorBudgetPolicy',
   'ReleaseGate',
+  'StatusPage',
 ];
 
 type ByKind = { [K in EntityKind]: Extract<Entity, { kind: K }> };
@@ -544,6 +563,7 @@ export function emptyCatalogMaps(): { [K in EntityKind]: Map<string, ByKind[K]> 
     EscalationPolicy: new Map(),
     ErrorBudgetPolicy: new Map(),
     ReleaseGate: new Map(),
+    StatusPage: new Map(),
   };
 }
 

@@ -132,7 +132,7 @@ metadata:
   name: t2
 `,
     expected: [
-      "case.yaml:1:1 kind: required field 'kind' is missing; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate",
+      "case.yaml:1:1 kind: required field 'kind' is missing; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate, StatusPage",
     ],
   },
   {
@@ -143,7 +143,7 @@ metadata:
   name: web2
 `,
     expected: [
-      "case.yaml:2:7 kind: unknown kind 'Servce' (did you mean 'Service'?); nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate",
+      "case.yaml:2:7 kind: unknown kind 'Servce' (did you mean 'Service'?); nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate, StatusPage",
     ],
   },
   {
@@ -1758,7 +1758,7 @@ metadata:
   name: t2
 `,
     expected: [
-      'case.yaml:2:7 kind: kind must be text, got a list; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate',
+      'case.yaml:2:7 kind: kind must be text, got a list; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate, StatusPage',
     ],
   },
   {
@@ -1769,7 +1769,7 @@ metadata:
   name: t2
 `,
     expected: [
-      'case.yaml:2:7 kind: kind must be text, got a mapping; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate',
+      'case.yaml:2:7 kind: kind must be text, got a mapping; nines/v1 kinds are Team, User, ValueStream, Journey, Service, DataSource, SLI, SLO, Probe, Schedule, EscalationPolicy, ErrorBudgetPolicy, ReleaseGate, StatusPage',
     ],
   },
   {

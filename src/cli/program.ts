@@ -17,6 +17,7 @@ import { registerRules } from './rules.js';
 import type { ServeHandle } from './serve.js';
 import { registerServe } from './serve.js';
 import { registerToken } from './token.js';
+import { registerUser } from './user.js';
 import { registerValidate } from './validate.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -49,6 +50,7 @@ export async function run(argv: readonly string[], io: Io): Promise<RunResult> {
   registerGraph(program, io);
   registerExport(program, io);
   registerToken(program, io);
+  registerUser(program, io);
   registerIntegration(program, io);
   registerOpenapi(program, io, pkg.version);
   registerRules(program, io);

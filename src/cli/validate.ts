@@ -20,6 +20,7 @@ const PLURAL: Record<EntityKind, [string, string]> = {
   EscalationPolicy: ['escalation policy', 'escalation policies'],
   ErrorBudgetPolicy: ['error-budget policy', 'error-budget policies'],
   ReleaseGate: ['release gate', 'release gates'],
+  StatusPage: ['status page', 'status pages'],
   AlertPolicy: ['alert policy', 'alert policies'],
   AlertCondition: ['alert condition', 'alert conditions'],
   AlertNotificationTarget: ['notification target', 'notification targets'],

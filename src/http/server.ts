@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,10 +8,13 @@ import { installAuth } from './auth.js';
 import { frameworkErrors, installErrorHandling } from './errors.js';
 import type { Metrics } from './metrics.js';
 import { type EventsDeps, registerEventRoutes } from './routes/events.js';
+import type { SessionCookies } from './session-cookies.js';
 
 export interface ServerDeps {
   readonly catalog: () => Catalog;
   readonly tokens: TokenRepository;
+  /** Web sessions: without them only API tokens authenticate. */
+  readonly sessions?: SessionCookies;
   readonly clock: () => number;
   readonly metrics: Metrics;
   readonly ready: () => boolean;
@@ -24,7 +28,7 @@ export interface ServerDeps {
 
 /**
  * The nines HTTP server. Health checks are the only open routes; everything else
- * needs an API token with a sufficient role (see auth.ts).
+ * needs an API token or a web session with a sufficient role (see auth.ts).
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -61,7 +65,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // stringified as they are.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
-  installAuth(app, deps.tokens, deps.clock);
+  // Cookies are parsed in an onRequest hook that must run before authentication's.
+  await app.register(cookie);
+  installAuth(app, deps.tokens, deps.clock, deps.sessions);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -69,8 +75,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         version: deps.version ?? '0.0.0',
         description: 'Reliability as code: SLIs in, budgets, burn rates, alerts and business impact out.',
       },
-      components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
-      security: [{ token: [] }],
+      components: {
+        securitySchemes: {
+          token: { type: 'http', scheme: 'bearer' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'nines_session',
+            description: 'set by POST /auth/login; requests other than GET also need x-csrf-token',
+          },
+        },
+      },
+      security: [{ token: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (doc) => withoutUnusedInputs(jsonSchemaTransformObject(doc)),

@@ -3,6 +3,7 @@ import type { AlertEvent } from '../alerting/types.js';
 import type { Catalog } from '../catalog/model.js';
 import { Metrics } from '../http/metrics.js';
 import { registerActionRoutes } from '../http/routes/actions.js';
+import { registerAdminRoutes } from '../http/routes/admin.js';
 import { registerChangeRoutes } from '../http/routes/changes.js';
 import { registerGateRoutes } from '../http/routes/gates.js';
 import { registerIncidentRoutes } from '../http/routes/incidents.js';
@@ -11,7 +12,11 @@ import { registerIntakeReadRoutes } from '../http/routes/intake-read.js';
 import { registerOnCallRoutes } from '../http/routes/oncall.js';
 import { registerProbeRoutes } from '../http/routes/probes.js';
 import { registerReadRoutes } from '../http/routes/read.js';
+import { registerStatusRoutes } from '../http/routes/status.js';
+import { registerWebAuthRoutes } from '../http/routes/web-auth.js';
 import { buildServer } from '../http/server.js';
+import { SessionCookies } from '../http/session-cookies.js';
+import { registerWebRoutes, WEB_DIST } from '../http/web.js';
 import { createMailTransport } from '../notify/senders.js';
 import { MAX_FUTURE_MS } from '../slo/series.js';
 import { EventSlis } from '../sources/events/parse.js';
@@ -28,7 +33,10 @@ import { LatencyRepository } from '../store/latency.js';
 import { MaintenanceWindowRepository } from '../store/maintenance-windows.js';
 import { CalendarFeedRepository, OverrideRepository } from '../store/oncall.js';
 import { ProbeRunRepository } from '../store/probe-runs.js';
+import { SessionRepository } from '../store/sessions.js';
 import { TokenRepository } from '../store/tokens.js';
+import { UserRepository } from '../store/users.js';
+import { ChangeFeed } from './change-feed.js';
 import type { ServerConfig } from './config.js';
 import { Engine, type TickResult } from './engine.js';
 import { Escalator } from './escalation.js';
@@ -41,6 +49,8 @@ import { Notifier } from './notifier.js';
 import { ProbeService } from './probes.js';
 import { Queries } from './queries.js';
 import { SLO_ALERTS, sloAlertEvents } from './slo-alerts.js';
+import { StatusPageService } from './status-page.js';
+import { UserService } from './users.js';
 
 export interface Nines {
   readonly app: FastifyInstance;
@@ -62,6 +72,10 @@ export interface Nines {
   readonly gates: GateService;
   /** SLIs read from Prometheus; `poll()` reads what has settled. */
   readonly prometheus: PrometheusSource;
+  /** What changed (SLOs, incidents, gates, on-call), for live-update streams. */
+  readonly feed: ChangeFeed;
+  /** Users of the web UI and their sessions. */
+  readonly users: UserService;
   /** Runs one evaluation now and stores what changed. */
   evaluate(): Promise<TickResult>;
   /** Stops ticking, stops accepting requests, drains committed work, closes the store. */
@@ -77,6 +91,8 @@ export interface StartOptions {
   readonly minEvents?: number;
   /** Where probes' `${env:NAME}` come from; default the process environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The built web UI; default web/dist of the package. */
+  readonly webDir?: string;
 }
 
 /**
@@ -96,6 +112,7 @@ export async function createNines(
     onError: (err) => logError(err),
   });
   const metrics = new Metrics();
+  const feed = new ChangeFeed((err) => app.log.error({ err }, 'a change listener failed'));
   const buckets = new BucketRepository(store.db);
   const latency = new LatencyRepository(store.db);
   const alerts = new AlertRepository(store.db);
@@ -116,7 +133,10 @@ export async function createNines(
   );
   metrics.slos.set(catalog.SLO.size);
 
+  /** Counts arrived since the last tick: the next one changes SLO statuses. */
+  let counted = false;
   const writer = new EventWriter(store, (counts) => {
+    counted = true;
     const refused = engine.ingest(counts, clock());
     if (refused > 0)
       app.log.warn({ refused }, 'committed counts the in-memory series refused; they count after a restart');
@@ -151,8 +171,11 @@ export async function createNines(
     clock,
     giveUpMs: config.notifyGiveUpMinutes * 60_000,
     log: (msg, err) => app.log.error({ err }, msg),
-    // Without the loops (tests), escalation and delivery run only when asked.
-    ...(options.loop !== false && { onPaged: () => notifier.kick() }),
+    onPaged: () => {
+      feed.publish('oncall');
+      // Without the loops (tests), escalation and delivery run only when asked.
+      if (options.loop !== false) notifier.kick();
+    },
   });
   let actionKey: Buffer | undefined;
   const publicUrl = () => {
@@ -185,6 +208,7 @@ export async function createNines(
     clock,
     log: (msg, err) => app.log.error({ err }, msg),
     onChange: (numbers) => {
+      feed.publish('incidents');
       // After grouping committed: new escalations are visible to the escalator now.
       if (options.loop !== false) escalator.kick();
       incidents
@@ -200,6 +224,7 @@ export async function createNines(
     buckets,
     clock,
     changeLookbackMs: config.changeLookbackHours * 3_600_000,
+    onChange: () => feed.publish('incidents'),
     gateEntries: (incident, services, from, to) => gates.timelineEntries(incident, services, from, to),
   });
   const windows = new MaintenanceWindowRepository(store.db);
@@ -214,14 +239,39 @@ export async function createNines(
     clock,
     env: options.env ?? process.env,
     log: (msg, data) => app.log.info(data ?? {}, msg),
+    onStored: () => feed.publish('gates'),
+  });
+  const statusPage = new StatusPageService({
+    catalog,
+    queries: new Queries(catalog, engine),
+    days: (since) => buckets.since('d', since),
+    incidents: {
+      list: (query) => incidents.list(query),
+      servicesOf: (incident) => incidents.servicesOf(incident),
+      statusUpdates: (number) => incidents.repo.timeline(number, { types: ['status-update'] }),
+    },
+    clock,
+  });
+  feed.subscribe((kinds) => {
+    if (kinds.includes('slos') || kinds.includes('incidents')) statusPage.invalidate();
   });
   let ready = false;
+  const tokens = new TokenRepository(store.db);
+  const sessions = new SessionRepository(store.db);
+  const users = new UserService({ users: new UserRepository(store.db), sessions, clock });
+  const cookies = new SessionCookies({
+    sessions,
+    clock,
+    secure: config.publicUrl?.startsWith('https:') ?? false,
+  });
 
   let ticking: Promise<TickResult> | undefined;
   const evaluate = (): Promise<TickResult> => {
     // One tick at a time; a caller asking during a tick gets that tick's result.
     // Cleared in a callback, never synchronously, so a tick that throws at once cannot stick.
     ticking ??= (async () => {
+      const fresh = counted;
+      counted = false;
       const result = engine.tick(clock());
       metrics.evaluationDuration.observe(result.durationMs / 1000);
       for (const kind of ['page', 'ticket', 'noData'] as const) {
@@ -244,8 +294,10 @@ export async function createNines(
       } catch (err) {
         // Unstored transitions must not be forgotten: undo them, the next tick finds them again.
         engine.revert(result);
+        counted ||= fresh;
         throw err;
       }
+      if (fresh || result.changed.length > 0) feed.publish('slos');
       return result;
     })().finally(() => {
       ticking = undefined;
@@ -255,7 +307,8 @@ export async function createNines(
 
   const app = await buildServer({
     catalog: () => catalog,
-    tokens: new TokenRepository(store.db),
+    tokens,
+    sessions: cookies,
     clock,
     metrics,
     ready: () => ready,
@@ -293,6 +346,7 @@ export async function createNines(
       (a) => registerIncidentRoutes(a, { incidents, clock }),
       (a) => registerChangeRoutes(a, { catalog, changes: incidents.changes, windows, clock }),
       (a) => registerGateRoutes(a, { catalog, gates }),
+      (a) => registerStatusRoutes(a, { statusPage, feed }),
       (a) =>
         registerOnCallRoutes(a, {
           catalog,
@@ -303,6 +357,7 @@ export async function createNines(
           incidents,
           publicUrl,
           clock,
+          onChange: () => feed.publish('oncall'),
         }),
       (a) =>
         registerActionRoutes(a, {
@@ -314,6 +369,9 @@ export async function createNines(
           },
           clock,
         }),
+      (a) => registerWebAuthRoutes(a, { users, cookies, clock }),
+      (a) => registerAdminRoutes(a, { users, tokens, clock }),
+      (a) => registerWebRoutes(a, { dir: options.webDir ?? WEB_DIST, sessions: cookies }),
     ],
   });
 
@@ -376,6 +434,8 @@ export async function createNines(
     notifier,
     gates,
     prometheus,
+    feed,
+    users,
     evaluate,
     async close() {
       ready = false;

@@ -47,6 +47,8 @@ export interface GateServiceOptions {
   /** Post-deploy analyses start for changes recorded this long ago at most. */
   readonly autoLookbackMs?: number;
   readonly rollbackTimeoutMs?: number;
+  /** Told after a gate result was stored. */
+  readonly onStored?: () => void;
 }
 
 const HOUR = 3_600_000;
@@ -233,7 +235,9 @@ export class GateService {
       reasons: verdict.reasons,
       pre: { checks: verdict.checks, policies: standings },
     };
-    return (await this.o.gates.add(report)).report;
+    const added = await this.o.gates.add(report);
+    if (added.stored) this.o.onStored?.();
+    return added.report;
   }
 
   private async changeFor(req: GateRequest): Promise<StoredChange> {
@@ -349,6 +353,7 @@ export class GateService {
       },
     };
     const added = await this.o.gates.add(report);
+    if (added.stored) this.o.onStored?.();
     if (added.stored && final && report.result === 'fail') await this.rollback(report, gate);
     return added.report;
   }

@@ -394,6 +394,7 @@ export class IncidentService {
         },
       },
     ]);
+    this.options.onChange?.(number);
     const timeline = await this.repo.timeline(number, { types: [entry.type] });
     return timeline[timeline.length - 1] as TimelineEntry;
   }
@@ -416,6 +417,7 @@ export class IncidentService {
         data: { actionItem: added.id },
       },
     ]);
+    this.options.onChange?.(number);
     return added;
   }
 

@@ -294,4 +294,23 @@ export interface Database {
     created_by: string;
     created_at: number;
   };
+  users: {
+    id: string;
+    name: string;
+    /** scrypt$N$r$p$salt$hash (store/passwords.ts). */
+    password_hash: string;
+    role: string;
+    created_at: number;
+    updated_at: number;
+    disabled_at: number | null;
+  };
+  web_sessions: {
+    /** SHA-256 of the session id; the id itself is only in the browser's cookie. */
+    id_hash: string;
+    user_id: string;
+    csrf_token: string;
+    created_at: number;
+    expires_at: number;
+    last_seen_at: number;
+  };
 }

@@ -44,6 +44,8 @@ export async function startTestNines(
     live?: boolean;
     /** What probes see as their environment. */
     probeEnv?: Record<string, string>;
+    /** The built web UI to serve (default web/dist). */
+    webDir?: string;
   } = {},
 ): Promise<TestNines> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'nines-app-'));
@@ -62,6 +64,7 @@ export async function startTestNines(
     loop: options.live ?? false,
     env: options.probeEnv ?? {},
     ...(options.minEvents !== undefined && { minEvents: options.minEvents }),
+    ...(options.webDir !== undefined && { webDir: options.webDir }),
   });
   const tokens = new TokenRepository(nines.store.db);
   const header = async (role: 'viewer' | 'responder' | 'admin') => ({
@@ -81,4 +84,31 @@ export async function startTestNines(
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/** A web user signed in through POST /auth/login: headers that send the cookie (and the CSRF token). */
+export interface WebSession {
+  readonly name: string;
+  readonly cookie: string;
+  readonly csrfToken: string;
+  /** The cookie alone: enough for GET. */
+  readonly get: Record<string, string>;
+  /** The cookie and x-csrf-token: what the UI sends with anything but GET. */
+  readonly send: Record<string, string>;
+}
+
+/** Creates a user with the role (unless one of that name exists) and signs them in. */
+export async function signIn(
+  nines: TestNines,
+  role: 'viewer' | 'responder' | 'admin',
+  name = `web-${role}`,
+  password = 'correct horse battery staple',
+): Promise<WebSession> {
+  if (!(await nines.users.list()).some((u) => u.name === name))
+    await nines.users.create(name, password, role);
+  const res = await nines.app.inject({ method: 'POST', url: '/auth/login', payload: { name, password } });
+  if (res.statusCode !== 200) throw new Error(`signing in as ${name}: ${res.statusCode} ${res.body}`);
+  const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+  const { csrfToken } = res.json() as { csrfToken: string };
+  return { name, cookie, csrfToken, get: { cookie }, send: { cookie, 'x-csrf-token': csrfToken } };
 }

@@ -197,6 +197,27 @@ export const sloSpec = z.strictObject({
   alerting: alerting.optional(),
 });
 
+export const statusPageSpec = z.strictObject({
+  title: z.string().min(1, { error: 'a status page needs the title customers see, e.g. "Webshop status"' }),
+  description: description.optional(),
+  journeys: z
+    .array(
+      shorthand(
+        'journey',
+        z.strictObject({
+          journey: name,
+          displayName: z
+            .string()
+            .min(1, { error: 'a displayName is the journey in customer words' })
+            .optional(),
+          description: description.optional(),
+        }),
+      ),
+    )
+    .min(1, { error: 'list at least one journey, or leave journeys out to show every journey' })
+    .optional(),
+});
+
 export const NINES_SPECS = {
   Team: teamSpec,
   User: userSpec,
@@ -211,6 +232,7 @@ export const NINES_SPECS = {
   EscalationPolicy: escalationPolicySpec,
   ErrorBudgetPolicy: errorBudgetPolicySpec,
   ReleaseGate: releaseGateSpec,
+  StatusPage: statusPageSpec,
 } as const;
 
 export type NinesKind = keyof typeof NINES_SPECS;

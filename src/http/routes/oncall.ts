@@ -26,6 +26,8 @@ export interface OnCallRoutesDeps {
   readonly incidents: Pick<IncidentService, 'get'>;
   readonly publicUrl: () => string;
   readonly clock: () => number;
+  /** Told after an override was added or removed. */
+  readonly onChange?: () => void;
 }
 
 const DAY = 86_400_000;
@@ -273,6 +275,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
         },
         deps.clock(),
       );
+      deps.onChange?.();
       return reply.code(201).send(presentOverride(saved));
     },
   );
@@ -297,6 +300,7 @@ export function registerOnCallRoutes(app: FastifyInstance, deps: OnCallRoutesDep
           'NOT_FOUND',
           `no override '${request.params.id}' on schedule '${request.params.name}'`,
         );
+      deps.onChange?.();
       return reply.code(204).send(null);
     },
   );
