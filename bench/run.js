@@ -6,11 +6,12 @@
  *   api      GET /api/v1/slos p50/p99 under 16 concurrent clients vs the bare server
  *   probes   1,000 probes at a 30 s interval: scheduling lag p50/p99 and CPU vs bare undici GETs
  *   prometheus 500 SLOs read through PromQL from a local Prometheus: queries and time per poll vs bare queries
- *   intake   PagerDuty-style trigger events/s acknowledged after commit (nines serve, SQLite) vs the bare server
+ *   intake   PagerDuty-style trigger events/s acknowledged after commit (nines serve, SQLite), and with grouping off, vs the bare server
  *   rules    rule evaluation in Prometheus: `nines rules generate` output vs Sloth-style rules, 200 SLOs
  *   grouping 20,000 alerts of 200 simultaneous failures on 5,000 services → incidents, vs marking them seen
  *   paging   trigger → signed webhook page delivered to a local receiver, p50/p99, vs posting to it directly
  *   gates    one pre- and one post-deploy gate evaluation (payment), vs the store reads each needs
+ *   ui       the overview of 1,000 services / 200 journeys in headless Chromium: render after data, vs a bare table; bundle size
  * BENCH_ONLY=catalog,engine runs a subset.
  */
 import os from 'node:os';
@@ -22,7 +23,7 @@ globalThis.gc = runInNewContext('gc');
 
 const only = new Set(
   (
-    process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,paging,gates,engine,probes,prometheus,rules'
+    process.env.BENCH_ONLY ?? 'catalog,server,intake,grouping,paging,gates,ui,engine,probes,prometheus,rules'
   ).split(','),
 );
 const cpus = os.cpus();
@@ -57,7 +58,7 @@ if (only.has('intake')) {
   const { benchIntake } = await import('./intake.js');
   const r = await benchIntake();
   console.log(
-    `intake: ${f(r.ninesPerSecond, 0)} triggers/s durable (one per request, ${r.concurrency} clients, p50 ${f(r.ninesP50Ms)} ms, p99 ${f(r.ninesP99Ms)} ms, ${r.rejected} not 202); bare server ${f(r.barePerSecond, 0)} req/s (p50 ${f(r.bareP50Ms)} ms, p99 ${f(r.bareP99Ms)} ms); ratio ${f(r.ninesPerSecond / r.barePerSecond, 2)}`,
+    `intake: ${f(r.ninesPerSecond, 0)} triggers/s durable (one per request, ${r.concurrency} clients, p50 ${f(r.ninesP50Ms)} ms, p99 ${f(r.ninesP99Ms)} ms, ${r.rejected} not 202); intake alone (grouping off) ${f(r.alonePerSecond, 0)}/s (p99 ${f(r.aloneP99Ms)} ms), whole / alone ${f(r.ninesPerSecond / r.alonePerSecond, 2)}; bare server ${f(r.barePerSecond, 0)} req/s (p50 ${f(r.bareP50Ms)} ms, p99 ${f(r.bareP99Ms)} ms); ratio ${f(r.ninesPerSecond / r.barePerSecond, 2)}`,
   );
 }
 
@@ -83,6 +84,21 @@ if (only.has('gates')) {
   );
   console.log(
     `pre-deploy check: p50 ${f(r.pre.p50, 2)} ms, p99 ${f(r.pre.p99, 2)} ms; its open-incident query alone p50 ${f(r.incidents.p50, 2)} ms, p99 ${f(r.incidents.p99, 2)} ms; ratio ${f(r.pre.p50 / r.incidents.p50, 2)} (${r.runs} runs each)`,
+  );
+}
+
+if (only.has('ui')) {
+  console.log(
+    '\n== web UI (overview of 1,000 services and 200 journeys in headless Chromium, vs a bare table)',
+  );
+  const { benchUi } = await import('./ui.js');
+  const r = await benchUi();
+  const kb = (n) => f(n / 1024, 0);
+  console.log(
+    `overview: rendered ${f(r.renderMs, 0)} ms after its data arrived (median of 5, max ${f(r.renderMaxMs, 0)} ms; target < 1,000 ms), page ready ${f(r.pageLoadMs, 0)} ms after navigation; a bare table of the same ${r.journeys} journeys ${f(r.baselineMs, 0)} ms; ratio ${f(r.renderMs / r.baselineMs, 1)}`,
+  );
+  console.log(
+    `bundle: ${kb(r.bundle.js)} KiB JS (${kb(r.bundle.jsGzip)} KiB gzip), ${kb(r.bundle.css)} KiB CSS (${kb(r.bundle.cssGzip)} KiB gzip)`,
   );
 }
 

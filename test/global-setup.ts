@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { ensureAlertmanagerInstalled } from './support/alertmanager.js';
+import { ensureChromiumInstalled } from './support/browser.js';
 import { startPostgres, type TestPostgres } from './support/postgres.js';
 import { ensurePrometheusInstalled } from './support/prometheus.js';
 
@@ -10,6 +11,7 @@ export async function setup(project: TestProject): Promise<void> {
   // Installed once here, not by two test files racing for the package manager.
   ensurePrometheusInstalled();
   await ensureAlertmanagerInstalled();
+  ensureChromiumInstalled();
   postgres = await startPostgres();
   project.provide('postgresUrl', postgres.url);
 }
