@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/notify/signature.js';
+import { GateRepository } from '../src/store/gates.js';
 import { nines as cli } from './helpers.js';
 import { startTestNines, type TestNines } from './support/nines.js';
 
@@ -192,6 +193,9 @@ describe('post-deploy analysis of payment deploys', () => {
     await deploy(n, at, '2.0.2', { total: 20, bad: 1, latencyMs: 500, latencyPerMinute: 5 });
     const r = (await post(n, '2.0.2')).json();
     expect(r.result).toBe('fail');
+    // The hook is called after the answer, so a slow CD system does not hold up the pipeline.
+    expect(r.rollback).toMatchObject({ status: 'pending' });
+    await n.gates.settled();
     expect(r.reasons.join(' ')).toMatch(/payment-success\/errorPercent|Payment errors/);
     expect(hook.received).toHaveLength(1);
     const call = hook.received[0] as Received;
@@ -207,7 +211,10 @@ describe('post-deploy analysis of payment deploys', () => {
       gate: { id: r.id, result: 'fail' },
     });
     // The call and its answer are recorded with the result.
-    expect(r.rollback).toMatchObject({ status: 'delivered', httpStatus: 202, attempts: 1 });
+    const stored = (await api(n, 'GET', `/api/v1/gates/${r.id}`, undefined, 'viewer')).json();
+    expect(stored.rollback).toMatchObject({ status: 'delivered', httpStatus: 202, attempts: 1 });
+    // Shown as written in the catalog: the resolved URL could carry credentials.
+    expect(stored.rollback.url).toBe(`\${env:PAYMENT_ROLLBACK_URL}`);
     // Asking again, or the automatic analysis, calls nothing more.
     await post(n, '2.0.2');
     await n.gates.runDue();
@@ -273,9 +280,12 @@ describe('post-deploy analysis of payment deploys', () => {
     const early = (await post(n, '2.0.4')).json();
     expect(early.result).toBe('inconclusive');
     expect(early.final).toBe(false);
-    expect(early.post.pendingUntil).toBe(new Date(at + 32 * MINUTE).toISOString());
+    // The window ends at +32 min; its data is in three minutes later.
+    expect(early.post.pendingUntil).toBe(new Date(at + 35 * MINUTE).toISOString());
     expect(early.reasons[0]).toMatch(/evaluation window ends at/);
-    n.clock.set(at + 33 * MINUTE);
+    n.clock.set(at + 34 * MINUTE);
+    expect((await post(n, '2.0.4')).json()).toMatchObject({ result: 'inconclusive', final: false });
+    n.clock.set(at + 35 * MINUTE);
     const late = (await post(n, '2.0.4')).json();
     expect(late).toMatchObject({ result: 'pass', final: true });
     expect(late.id).not.toBe(early.id);
@@ -290,6 +300,44 @@ describe('post-deploy analysis of payment deploys', () => {
       await api(n, 'GET', '/api/v1/gates?service=payment&stage=post&limit=1', undefined, 'viewer')
     ).json().gates as Body[];
     expect(auto).toMatchObject({ version: '2.0.5', result: 'pass', final: true, requestedBy: 'nines' });
+  });
+
+  it('sends a rollback again when the process that claimed it stopped before the answer', async () => {
+    const at = START + 24 * HOUR;
+    await deploy(n, at, '2.0.6', { total: 20, bad: 0, latencyMs: 500, latencyPerMinute: 5 });
+    const [change] = (
+      await api(n, 'GET', '/api/v1/changes?service=payment&limit=1', undefined, 'viewer')
+    ).json().changes as { id: string }[];
+    // As if a replica stored a failed verdict, claimed the call in the same transaction, and died.
+    const repo = new GateRepository(n.store.db);
+    const report = {
+      id: `crashed-${change?.id}`,
+      service: 'payment',
+      version: '2.0.6',
+      stage: 'post' as const,
+      result: 'fail' as const,
+      evaluatedAt: n.clock.now,
+      gate: 'payments',
+      change: { id: change?.id as string, occurredAt: at, summary: 'deploy payment 2.0.6', version: '2.0.6' },
+      fix: false,
+      requestedBy: 'nines',
+      final: true,
+      reasons: ['errors'],
+    };
+    const added = await repo.add(report, { url: 'x', at: n.clock.now, leaseMs: 120_000 });
+    expect(added.rollbackClaimed).toBe(true);
+    const before = hook.received.length;
+    await n.gates.runDue();
+    await n.gates.settled();
+    expect(hook.received.length).toBe(before); // its lease still runs
+    n.clock.set(n.clock.now + 121_000);
+    await n.gates.runDue();
+    await n.gates.settled();
+    expect(hook.received.length).toBe(before + 1);
+    expect(hook.received.at(-1)?.headers['x-nines-delivery']).toBe(`rollback:${change?.id}`);
+    await n.gates.runDue();
+    await n.gates.settled();
+    expect(hook.received.length).toBe(before + 1);
   });
 
   it('refuses bad requests with the field named and stores nothing', async () => {

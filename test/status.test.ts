@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_STREAMS_PER_PRINCIPAL } from '../src/http/routes/status.js';
 import { BucketRepository } from '../src/store/buckets.js';
-import { startTestNines, type TestNines } from './support/nines.js';
+import { startTestNines, type TestNines, webshopCatalog } from './support/nines.js';
 
 let nines: TestNines;
 const DAY = 86_400_000;
@@ -236,6 +240,29 @@ describe('the public status page', () => {
     expect(body.incidents[0]?.impact).toBe('partial_outage');
   });
 
+  it('publishes nothing without a StatusPage in the catalog: the data is a 404, the page still loads to say so', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'nines-web-'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><div id="root"></div>');
+    const catalog = { ...(await webshopCatalog()), StatusPage: new Map() };
+    const bare = await startTestNines({ catalog, webDir });
+    try {
+      const res = await bare.app.inject({ url: '/api/v1/status' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'NOT_FOUND',
+          message: 'no status page is configured; add a StatusPage to the catalog',
+        },
+      });
+      const page = await bare.app.inject({ url: '/status', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+    } finally {
+      await bare.cleanup();
+      rmSync(webDir, { recursive: true, force: true });
+    }
+  });
+
   it('draws 90 daily bars from the day buckets', async () => {
     await new BucketRepository(nines.store.db).add(
       [
@@ -376,6 +403,37 @@ describe('the live-update stream', () => {
     expect(kindsOf(await stream.next((b) => kindsOf(b).length > 0))).toEqual(['gates', 'oncall']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
     await stream.cancel();
+  });
+
+  it(`lets one token or user hold ${MAX_STREAMS_PER_PRINCIPAL} streams open; one more is a 429`, async () => {
+    const open: EventStream[] = [];
+    try {
+      for (let i = 0; i < MAX_STREAMS_PER_PRINCIPAL; i++) {
+        const { res, stream } = await EventStream.open(`${base}/api/v1/stream`, nines.auth.viewer);
+        expect(res.status).toBe(200);
+        if (stream) open.push(stream);
+      }
+      const refused = await fetch(`${base}/api/v1/stream`, { headers: nines.auth.viewer });
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+      // Another principal has its own allowance.
+      const other = await EventStream.open(`${base}/api/v1/stream`, nines.auth.responder);
+      expect(other.res.status).toBe(200);
+      if (other.stream) open.push(other.stream);
+      // A closed stream frees its place.
+      await open.shift()?.cancel();
+      let again = 429;
+      for (let tries = 0; again === 429 && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const next = await EventStream.open(`${base}/api/v1/stream`, nines.auth.viewer);
+        again = next.res.status;
+        if (next.stream && again === 200) open.push(next.stream);
+        else await next.res.body?.cancel();
+      }
+      expect(again).toBe(200);
+    } finally {
+      await Promise.all(open.map((s) => s.cancel()));
+    }
   });
 
   it('refuses a client without credentials', async () => {

@@ -1,13 +1,14 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signIn, startTestNines, type TestNines } from './support/nines.js';
 
 const HOUR = 3_600_000;
 const PASSWORD = 'correct horse battery staple';
 const CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; " +
+  "base-uri 'none'; form-action 'self'; object-src 'none'";
 
 let nines: TestNines;
 let webDir: string;
@@ -114,6 +115,114 @@ describe('signing in', () => {
     expect((await login('ada', PASSWORD, '10.7.7.8')).statusCode).toBe(200);
   });
 
+  it('counts an attempt before its password check: of 50 parallel wrong sign-ins for a name at most 10 are checked', async () => {
+    await nines.users.create('dan', PASSWORD, 'viewer');
+    const checked = vi.spyOn(nines.users, 'signIn');
+    try {
+      const burst = () =>
+        Promise.all(Array.from({ length: 50 }, (_, i) => login('dan', `wrong password ${i}`)));
+      const first = await burst();
+      const reached = checked.mock.calls.length;
+      expect(reached).toBeGreaterThan(0);
+      expect(reached).toBeLessThanOrEqual(10);
+      expect(first.filter((r) => r.statusCode === 401)).toHaveLength(reached);
+      expect(first.filter((r) => r.statusCode === 429)).toHaveLength(50 - reached);
+      // More bursts spend the name's 10 attempts, and never one more.
+      for (let round = 0; round < 30 && checked.mock.calls.length < 10; round++) await burst();
+      expect(checked).toHaveBeenCalledTimes(10);
+      expect((await burst()).every((r) => r.statusCode === 429)).toBe(true);
+      const refused = await login('dan', PASSWORD);
+      expect(refused.statusCode).toBe(429);
+      expect(checked).toHaveBeenCalledTimes(10);
+      nines.clock.set(nines.clock.now + 15 * 60_000);
+      expect((await login('dan', PASSWORD)).statusCode).toBe(200);
+    } finally {
+      checked.mockRestore();
+    }
+  });
+
+  it('checks at most two passwords at once; a sign-in beyond that is a 429 with Retry-After: 1', async () => {
+    const real = nines.users.signIn.bind(nines.users);
+    let running = 0;
+    let most = 0;
+    const checked = vi.spyOn(nines.users, 'signIn').mockImplementation(async (name, password) => {
+      most = Math.max(most, ++running);
+      try {
+        return await real(name, password);
+      } finally {
+        running--;
+      }
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => login(`crowd-${i}`, 'wrong password')),
+      );
+      expect(most).toBe(2);
+      const busy = answers.filter((r) => r.statusCode === 429);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy.length + checked.mock.calls.length).toBe(20);
+      for (const res of busy) {
+        expect(res.headers['retry-after']).toBe('1');
+        expect(res.json().error).toEqual({
+          code: 'RATE_LIMITED',
+          message: 'too many sign-ins at once; retry in 1 s',
+        });
+      }
+    } finally {
+      checked.mockRestore();
+    }
+    // A sign-in refused as busy was not counted against its name.
+    await nines.users.create('crowd-19', PASSWORD, 'viewer');
+    expect((await login('crowd-19', PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('reads the client address and https from X-Forwarded-* only when the peer is a trusted proxy', async () => {
+    const guess = (
+      app: TestNines['app'],
+      i: number,
+      headers: Record<string, string>,
+      remoteAddress = '127.0.0.1',
+    ) =>
+      app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { name: `guess-${i}`, password: 'wrong password' },
+        headers,
+        remoteAddress,
+      });
+    const behind = await startTestNines({ env: { NINES_TRUST_PROXY: '127.0.0.1' }, webDir });
+    try {
+      const one = { 'x-forwarded-for': '203.0.113.1' };
+      for (let i = 0; i < 10; i++) expect((await guess(behind.app, i, one)).statusCode).toBe(401);
+      expect((await guess(behind.app, 10, one)).statusCode).toBe(429);
+      expect((await guess(behind.app, 11, { 'x-forwarded-for': '203.0.113.2' })).statusCode).toBe(401);
+      await behind.users.create('ada', PASSWORD, 'viewer');
+      const secure = await behind.app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { name: 'ada', password: PASSWORD },
+        headers: { 'x-forwarded-for': '203.0.113.3', 'x-forwarded-proto': 'https' },
+      });
+      expect(String(secure.headers['set-cookie']).split('; ')).toContain('Secure');
+    } finally {
+      await behind.cleanup();
+    }
+    // Not trusted: both clients are the proxy's address, under one limit, and never https.
+    const via = (forwardedFor: string) => ({ 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'https' });
+    for (let i = 0; i < 10; i++)
+      expect((await guess(nines.app, 100 + i, via('203.0.113.1'), '10.4.4.4')).statusCode).toBe(401);
+    expect((await guess(nines.app, 110, via('203.0.113.2'), '10.4.4.4')).statusCode).toBe(429);
+    const plain = await nines.app.inject({
+      method: 'POST',
+      url: '/auth/login',
+      payload: { name: 'ada', password: PASSWORD },
+      headers: via('203.0.113.3'),
+      remoteAddress: '10.5.5.5',
+    });
+    expect(plain.statusCode).toBe(200);
+    expect(String(plain.headers['set-cookie']).split('; ')).not.toContain('Secure');
+  });
+
   it('answers 400 for a body without a name or password', async () => {
     const res = await nines.app.inject({ method: 'POST', url: '/auth/login', payload: { name: 'ada' } });
     expect(res.statusCode).toBe(400);
@@ -162,6 +271,20 @@ describe('the session cookie on the API', () => {
       code: 'FORBIDDEN',
       message: 'this needs the responder role; web-viewer has viewer',
     });
+  });
+
+  it('takes only a Bearer Authorization as a token: with another scheme (a proxy’s Basic) the cookie still counts', async () => {
+    const s = await signIn(nines, 'viewer');
+    const basic = { authorization: `Basic ${Buffer.from('proxy:secret').toString('base64')}` };
+    expect((await get('/api/v1/slos', { ...s.get, ...basic })).statusCode).toBe(200);
+    const alone = await get('/api/v1/slos', basic);
+    expect(alone.statusCode).toBe(401);
+    expect(alone.json().error.code).toBe('UNAUTHENTICATED');
+    // A Bearer header is a token, right or wrong: a bad one is not rescued by the cookie.
+    expect((await get('/api/v1/slos', { ...s.get, authorization: 'Bearer nines_nope' })).statusCode).toBe(
+      401,
+    );
+    expect((await get('/api/v1/slos', { ...s.get, authorization: 'Bearer' })).statusCode).toBe(401);
   });
 
   it('a bearer token wins over a cookie', async () => {
@@ -355,10 +478,14 @@ describe('the web UI', () => {
     const deep = await get('/incidents/3?x=1', html);
     expect(deep.statusCode).toBe(302);
     expect(deep.headers.location).toBe('/login?next=%2Fincidents%2F3%3Fx%3D1');
+    // Only /status itself is public; deeper paths are ordinary pages.
+    const under = await get('/status/shop', html);
+    expect(under.statusCode).toBe(302);
+    expect(under.headers.location).toBe('/login?next=%2Fstatus%2Fshop');
   });
 
   it('serves sign-in and status pages to anyone, with the security headers', async () => {
-    for (const url of ['/login', '/login?next=%2F', '/status', '/status/shop']) {
+    for (const url of ['/login', '/login?next=%2F', '/status', '/status/', '/status?x=1']) {
       const res = await get(url, html);
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);

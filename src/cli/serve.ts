@@ -82,6 +82,10 @@ export function registerServe(
       '--notify-timeout-seconds <seconds>',
       'one delivery attempt, all of it (env NINES_NOTIFY_TIMEOUT_SECONDS, default 10)',
     )
+    .option(
+      '--trust-proxy <list>',
+      'reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed (env NINES_TRUST_PROXY, default none)',
+    )
     .action(async (opts: Record<string, string | undefined>) => {
       let config: ReturnType<typeof readServerConfig>;
       try {

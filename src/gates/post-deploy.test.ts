@@ -12,6 +12,7 @@ import {
   metricValue,
   postDeploy,
   type ResolvedObjective,
+  SETTLE_MS,
   type WindowData,
 } from './post-deploy.js';
 
@@ -110,7 +111,7 @@ describe('analysisWindows', () => {
 });
 
 describe('defaultObjectives', () => {
-  it('makes a key burn-rate objective of every SLO: at most 1 passes, at most 2 warns', () => {
+  it('makes a key burn-rate objective of every SLO: at most 1 (or 10% above the baseline) passes, at most 2 (or 50% above) warns', () => {
     const slos = [
       buildSlo({ name: 'pay-ok', displayName: 'Payments succeed', sli: 'paid' }),
       buildSlo({ name: 'pay-fast', sli: 'paid-fast' }),
@@ -123,8 +124,8 @@ describe('defaultObjectives', () => {
         metric: 'burnRate',
         key: true,
         weight: 1,
-        pass: [[crit('<=1')]],
-        warning: [[crit('<=2')]],
+        pass: [[crit('<=1')], [crit('<=+10%')]],
+        warning: [[crit('<=2')], [crit('<=+50%')]],
       },
       {
         name: 'pay-fast/burnRate',
@@ -133,8 +134,8 @@ describe('defaultObjectives', () => {
         metric: 'burnRate',
         key: true,
         weight: 1,
-        pass: [[crit('<=1')]],
-        warning: [[crit('<=2')]],
+        pass: [[crit('<=1')], [crit('<=+10%')]],
+        warning: [[crit('<=2')], [crit('<=+50%')]],
       },
     ]);
     expect(defaultObjectives([])).toEqual([]);
@@ -307,6 +308,8 @@ describe('postDeploy', () => {
   const changeAt = at('2027-06-01T10:15:30Z');
   const analysis = buildAnalysis({ delayMs: 2 * MINUTE });
   const end = at('2027-06-01T10:48:00Z');
+  /** When the window's data is in and the verdict final. */
+  const settled = end + SETTLE_MS;
   const objectives: ResolvedObjective[] = defaultObjectives([
     buildSlo({ name: 'pay-ok', displayName: 'Payments succeed', sli: 'paid' }),
     buildSlo({ name: 'pay-fast', sli: 'paid-fast' }, { target: 99 }),
@@ -322,7 +325,7 @@ describe('postDeploy', () => {
     ]);
 
   it('passes when no SLO burns faster than allowed, once the window has ended', () => {
-    const r = postDeploy(objectives, data(1, 5), analysis, changeAt, end);
+    const r = postDeploy(objectives, data(1, 5), analysis, changeAt, settled);
     expect(r.result).toBe('pass');
     // 1 error in 1000 against 99.9% is a burn rate of exactly 1 (give or take rounding): a pass.
     expect(r.objectives[0]?.value).toBeCloseTo(1, 12);
@@ -337,16 +340,18 @@ describe('postDeploy', () => {
   });
 
   it('warns on a burn rate between 1 and 2 when another SLO holds', () => {
-    const r = postDeploy(objectives, data(1, 15), analysis, changeAt, end);
+    const r = postDeploy(objectives, data(1, 15), analysis, changeAt, settled);
     expect(r.result).toBe('warning');
     expect(r.score).toBe(75);
     expect(r.objectives[1]?.verdict).toBe('warning');
   });
 
   it('fails on a key burn rate above 2, naming the SLO', () => {
-    const r = postDeploy(objectives, data(3, 5), analysis, changeAt, end);
+    const r = postDeploy(objectives, data(3, 5), analysis, changeAt, settled);
     expect(r.result).toBe('fail');
-    expect(r.reasons[0]).toBe('key objective Payments succeed: burn rate failed: 3 > 2');
+    expect(r.reasons[0]).toBe(
+      'key objective Payments succeed: burn rate failed: 3 > 2 and 3 > 0 (<=+50% of baseline 0)',
+    );
   });
 
   it('is inconclusive until the evaluation window ends, whatever the data so far', () => {
@@ -354,16 +359,16 @@ describe('postDeploy', () => {
       [0, 0],
       [3, 5],
     ] as const) {
-      const r = postDeploy(objectives, data(paid, fast), analysis, changeAt, end - 1);
+      const r = postDeploy(objectives, data(paid, fast), analysis, changeAt, settled - 1);
       expect(r.result).toBe('inconclusive');
-      expect(r.pendingUntil).toBe(end);
+      expect(r.pendingUntil).toBe(settled);
       expect(r.reasons[0]).toBe(
-        'the evaluation window ends at 2027-06-01T10:48:00.000Z; ask again then (--wait does)',
+        'the evaluation window ends at 2027-06-01T10:48:00.000Z and its data is in by 2027-06-01T10:51:00.000Z; ask again then (--wait does)',
       );
     }
-    const early = postDeploy(objectives, data(3, 5), analysis, changeAt, end - 1);
+    const early = postDeploy(objectives, data(3, 5), analysis, changeAt, settled - 1);
     expect(early.reasons.slice(1)).toEqual(
-      postDeploy(objectives, data(3, 5), analysis, changeAt, end).reasons,
+      postDeploy(objectives, data(3, 5), analysis, changeAt, settled).reasons,
     );
   });
 
@@ -372,7 +377,7 @@ describe('postDeploy', () => {
       ['paid', { evaluation: counted(49, 49), baseline: counted(4000, 4000) }],
       ['paid-fast', { evaluation: counted(1000, 1000), baseline: counted(4000, 4000) }],
     ]);
-    const r = postDeploy(objectives, thin, analysis, changeAt, end);
+    const r = postDeploy(objectives, thin, analysis, changeAt, settled);
     expect(r.result).toBe('inconclusive');
     expect(r.pendingUntil).toBeUndefined();
     expect(r.reasons[0]).toBe(

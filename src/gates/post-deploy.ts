@@ -11,6 +11,12 @@ import { type GateObjective, type GateScore, type Measurement, scoreGate } from 
 
 const MINUTE = 60_000;
 
+/**
+ * How long after the evaluation window a verdict waits to be final: Prometheus
+ * SLIs are read up to two minutes behind, and pushed events arrive late too.
+ */
+export const SETTLE_MS = 3 * MINUTE;
+
 /** What was counted of one SLI in one window. */
 export interface WindowData {
   readonly good: number;
@@ -55,7 +61,8 @@ const crit = (text: string) => {
 /**
  * Without objectives in the gate: every SLO of the service and of the journeys it
  * serves must not burn its budget faster than the objective allows over the
- * evaluation window (burn rate ≤ 1 passes, ≤ 2 warns), each a key objective.
+ * evaluation window (burn rate ≤ 1 or at most 10% above the baseline's passes;
+ * ≤ 2 or at most 50% above warns), each a key objective.
  */
 export function defaultObjectives(slos: readonly Slo[]): AnalysisObjective[] {
   return slos.map((slo) => ({
@@ -65,8 +72,9 @@ export function defaultObjectives(slos: readonly Slo[]): AnalysisObjective[] {
     metric: 'burnRate',
     key: true,
     weight: 1,
-    pass: [[crit('<=1')]],
-    warning: [[crit('<=2')]],
+    // Absolute or relative: a fix shipped during an incident passes when it lowers the burn.
+    pass: [[crit('<=1')], [crit('<=+10%')]],
+    warning: [[crit('<=2')], [crit('<=+50%')]],
   }));
 }
 
@@ -170,18 +178,19 @@ export function postDeploy(
     warning: o.warning,
   }));
   const scored = scoreGate(gateObjectives, measure(objectives, data, analysis), analysis.totalScore);
-  if (nowMs < windows.evaluation.to) {
+  const settled = windows.evaluation.to + SETTLE_MS;
+  if (nowMs < settled) {
     // No score on part of the window: the objectives say how it looks so far.
     const { score: _score, scoreRange: _range, ...partial } = scored;
     return {
       ...partial,
       result: 'inconclusive',
       reasons: [
-        `the evaluation window ends at ${new Date(windows.evaluation.to).toISOString()}; ask again then (--wait does)`,
+        `the evaluation window ends at ${new Date(windows.evaluation.to).toISOString()} and its data is in by ${new Date(settled).toISOString()}; ask again then (--wait does)`,
         ...scored.reasons,
       ],
       windows,
-      pendingUntil: windows.evaluation.to,
+      pendingUntil: settled,
     };
   }
   return { ...scored, windows };

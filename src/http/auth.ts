@@ -15,6 +15,7 @@ declare module 'fastify' {
   }
 }
 
+const BEARER_SCHEME = /^Bearer(?:\s|$)/i;
 const BEARER = /^Bearer\s+(\S+)$/i;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,7 +25,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * reaches a handler.
  *
  * A request is authenticated by `Authorization: Bearer <token>` or, without that
- * header, by the web session cookie. A cookie is sent by the browser on its own, so
+ * header, by the web session cookie. Another scheme (a proxy's Basic credentials)
+ * is not ours: the cookie still counts. A cookie is sent by the browser on its own, so
  * a cookie-authenticated request that changes anything must also carry the
  * session's CSRF token in `x-csrf-token`, which only the UI's own pages can read.
  */
@@ -47,7 +49,7 @@ export function installAuth(
     required: Role,
   ): Promise<Principal> {
     const header = request.headers.authorization;
-    if (header !== undefined) {
+    if (header !== undefined && BEARER_SCHEME.test(header)) {
       const token = BEARER.exec(header)?.[1];
       if (token === undefined)
         throw new NinesError('UNAUTHENTICATED', 'send an API token as Authorization: Bearer <token>');

@@ -26,4 +26,18 @@ describe('FailureLimit', () => {
     expect(limit.retryAfterMs(['y'], 3)).toBeGreaterThan(0);
     expect(limit.retryAfterMs(['z'], 3)).toBeGreaterThan(0);
   });
+
+  it('takes back one failure counted at a time, leaving the others', () => {
+    const limit = new FailureLimit(2, 1_000);
+    limit.fail(['a', 'b'], 0);
+    limit.fail(['a', 'b'], 10);
+    expect(limit.retryAfterMs(['a'], 20)).toBe(980);
+    limit.undo(['a', 'b'], 10);
+    expect(limit.retryAfterMs(['a', 'b'], 20)).toBe(0);
+    limit.fail(['a'], 30);
+    expect(limit.retryAfterMs(['a'], 40)).toBe(960);
+    // Nothing counted at that time: nothing to take back.
+    limit.undo(['a', 'c'], 5);
+    expect(limit.retryAfterMs(['a'], 40)).toBe(960);
+  });
 });

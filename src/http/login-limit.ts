@@ -4,9 +4,15 @@
  * the window. In memory, per replica: with several replicas an attacker gets `max`
  * guesses per replica, still a handful per quarter hour.
  *
+ * An attempt is counted as a failure before the password is checked, so concurrent
+ * attempts cannot all pass the check while earlier ones are still hashing; a success
+ * takes its attempt back with `undo`.
+ *
  * @example
  * const limit = new FailureLimit();
- * if (limit.retryAfterMs(['name:ada', 'ip:10.0.0.1'], now) > 0) refuse();
+ * if (limit.retryAfterMs(keys, now) > 0) refuse();
+ * limit.fail(keys, now);
+ * if (await passwordIsRight()) limit.undo(keys, now);
  */
 export class FailureLimit {
   private readonly failures = new Map<string, number[]>();
@@ -36,6 +42,17 @@ export class FailureLimit {
       this.failures.set(key, recent);
     }
     if (this.failures.size > this.maxKeys) this.sweep(nowMs);
+  }
+
+  /** Takes back one failure counted at `atMs` from each key: the attempt it reserved succeeded. */
+  undo(keys: readonly string[], atMs: number): void {
+    for (const key of keys) {
+      const times = this.failures.get(key);
+      const i = times?.lastIndexOf(atMs) ?? -1;
+      if (!times || i < 0) continue;
+      times.splice(i, 1);
+      if (times.length === 0) this.failures.delete(key);
+    }
   }
 
   /** Forgets a key's failures (a user who signed in). */

@@ -24,6 +24,11 @@ export interface ServerDeps {
   readonly logLevel?: string;
   readonly bodyLimitBytes?: number;
   readonly version?: string;
+  /**
+   * Proxies (IPs, CIDRs) whose X-Forwarded-For and -Proto give `request.ip` and
+   * `request.protocol`; none by default, when those headers are ignored.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /**
@@ -49,6 +54,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
             },
           },
     bodyLimit: deps.bodyLimitBytes ?? 8 * 1024 * 1024,
+    trustProxy: deps.trustProxy && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
     // Over-long names must reach authentication (401) and then the route's own
     // schema (names are at most 253), not a 414 that tells anyone the route exists.
     routerOptions: { maxParamLength: 2048 },

@@ -20,7 +20,7 @@ const NOT_UI = /^\/(?:api|auth|v2|ical|act|integrations|metrics|healthz|readyz)(
 
 const HTML_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 };
@@ -48,7 +48,8 @@ export function registerWebRoutes(app: FastifyInstance, deps: WebDeps): void {
       }),
     );
 
-    for (const url of ['/login', '/status', '/status/*'])
+    // Only the pages the UI routes without a session: any other /status/… is an ordinary page.
+    for (const url of ['/login', '/status', '/status/'])
       scope.get(url, open, (_request, reply) => page(reply, deps.dir));
 
     // Only page requests reach this route (the constraint); other unknown GETs go on to

@@ -314,6 +314,7 @@ export async function createNines(
     ready: () => ready,
     logLevel: config.logLevel,
     bodyLimitBytes: config.bodyLimitMb * 1024 * 1024,
+    trustProxy: config.trustProxy,
     ...(options.version !== undefined && { version: options.version }),
     events: {
       slis: () => slis,
@@ -449,6 +450,7 @@ export async function createNines(
       await escalator.close();
       await notifier.close();
       await analysing;
+      await gates.settled();
       await ticking;
       await store.close();
     },

@@ -27,6 +27,7 @@ describe('server configuration', () => {
       smtpFrom: 'nines <nines@localhost>',
       notifyGiveUpMinutes: 60,
       notifyTimeoutSeconds: 10,
+      trustProxy: [],
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -54,6 +55,24 @@ describe('server configuration', () => {
     expect((error as ConfigError).problems).toEqual([
       '--port ("70000"): port must be between 0 and 65535',
       'NINES_LOG_LEVEL ("loud"): logLevel must be one of fatal, error, warn, info, debug, trace, silent',
+    ]);
+  });
+
+  it('reads trusted proxies as a comma-separated list of addresses and CIDRs', () => {
+    expect(readServerConfig({ trustProxy: '127.0.0.1, 10.0.0.0/8,::1' }, {}).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(readServerConfig({}, { NINES_TRUST_PROXY: 'fd00::/8' }).trustProxy).toEqual(['fd00::/8']);
+    let error: unknown;
+    try {
+      readServerConfig({ trustProxy: '10.0.0.1,proxy.internal,10.0.0.0/33' }, {});
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      '--trust-proxy ("10.0.0.1,proxy.internal,10.0.0.0/33"): trustProxy must list IP addresses or CIDRs separated by commas, e.g. 10.0.0.1,10.1.0.0/16',
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Server settings, from flags first, then NINES_* environment variables, then defaults. */
@@ -40,6 +41,11 @@ export interface ServerConfig {
   readonly notifyGiveUpMinutes: number;
   /** One delivery attempt, all of it. */
   readonly notifyTimeoutSeconds: number;
+  /**
+   * Reverse proxies (IPs or CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are
+   * believed; none by default, so a client cannot pick its own address for the sign-in limit.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 const number = (name: string, min: number, max: number, int = true) => {
@@ -85,7 +91,27 @@ const schema = z.strictObject({
   smtpFrom: z.string().min(3, { error: 'smtpFrom must be an address, e.g. nines <pager@example.com>' }),
   notifyGiveUpMinutes: number('notifyGiveUpMinutes', 1, 7 * 24 * 60),
   notifyTimeoutSeconds: number('notifyTimeoutSeconds', 1, 120),
+  trustProxy: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .refine((entries) => entries.every(isAddressOrCidr), {
+      error: 'trustProxy must list IP addresses or CIDRs separated by commas, e.g. 10.0.0.1,10.1.0.0/16',
+    }),
 });
+
+/** An IPv4 or IPv6 address, optionally with a /prefix that fits it. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 type Key = keyof ServerConfig;
 
@@ -112,6 +138,7 @@ const ENV: Record<Key, string> = {
   smtpFrom: 'NINES_SMTP_FROM',
   notifyGiveUpMinutes: 'NINES_NOTIFY_GIVE_UP_MINUTES',
   notifyTimeoutSeconds: 'NINES_NOTIFY_TIMEOUT_SECONDS',
+  trustProxy: 'NINES_TRUST_PROXY',
 };
 
 const DEFAULTS: Record<Key, string | undefined> = {
@@ -137,6 +164,7 @@ const DEFAULTS: Record<Key, string | undefined> = {
   smtpFrom: 'nines <nines@localhost>',
   notifyGiveUpMinutes: '60',
   notifyTimeoutSeconds: '10',
+  trustProxy: '',
 };
 
 export const CONFIG_ENV = ENV;
@@ -187,5 +215,6 @@ export function readServerConfig(
     database: parsed.data.database,
     publicUrl: parsed.data.publicUrl,
     smtpUrl: parsed.data.smtpUrl,
+    trustProxy: Object.freeze(parsed.data.trustProxy),
   });
 }

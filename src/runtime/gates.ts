@@ -7,6 +7,7 @@ import {
   defaultObjectives,
   postDeploy,
   type ResolvedObjective,
+  SETTLE_MS,
   type WindowData,
 } from '../gates/post-deploy.js';
 import { type BudgetStanding, type PolicyStanding, policyStanding, preDeploy } from '../gates/pre-deploy.js';
@@ -52,6 +53,8 @@ export interface GateServiceOptions {
 }
 
 const HOUR = 3_600_000;
+/** A rollback call is another replica's to take over once this long has passed without an answer. */
+const ROLLBACK_LEASE_MS = 2 * 60_000;
 /** Thresholds for the default objectives, whatever the gate says for its own. */
 const DEFAULT_OBJECTIVES_SCORE = { pass: 100, warning: 50 } as const;
 const ROLLBACK_ATTEMPTS = 3;
@@ -245,6 +248,8 @@ export class GateService {
       service: req.service,
       ...(req.changeId !== undefined && { id: req.changeId }),
       ...(req.version !== undefined && { version: req.version }),
+      // Without an id or version, the latest deploy (not a later flag flip).
+      ...(req.changeId === undefined && req.version === undefined && { type: 'deploy' as const }),
       limit: 1,
     });
     if (!change) {
@@ -352,10 +357,31 @@ export class GateService {
         ...(result.pendingUntil !== undefined && { pendingUntil: result.pendingUntil }),
       },
     };
-    const added = await this.o.gates.add(report);
+    // A failed final verdict claims the rollback in the same transaction; a fix is never rolled back.
+    const hook = final && report.result === 'fail' && !req.fix ? gate?.rollback : undefined;
+    const at = this.o.clock();
+    const added = await this.o.gates.add(
+      report,
+      hook && { url: shownUrl(hook.url, this.resolve(hook.url)), at, leaseMs: ROLLBACK_LEASE_MS },
+    );
     if (added.stored) this.o.onStored?.();
-    if (added.stored && final && report.result === 'fail') await this.rollback(report, gate);
+    // Sent after the answer: a slow CD system must not hold up the pipeline asking.
+    if (added.rollbackClaimed && gate) this.track(this.callRollback(report, gate));
     return added.report;
+  }
+
+  private readonly sending = new Set<Promise<void>>();
+
+  private track(p: Promise<void>): void {
+    const tracked = p
+      .catch((err: unknown) => this.o.log('rollback hook failed', { err: String(err) }))
+      .finally(() => this.sending.delete(tracked));
+    this.sending.add(tracked);
+  }
+
+  /** Waits for the rollback calls under way (tests; closing the server). */
+  async settled(): Promise<void> {
+    while (this.sending.size > 0) await Promise.all([...this.sending]);
   }
 
   /**
@@ -364,13 +390,14 @@ export class GateService {
    */
   async runDue(): Promise<number> {
     const now = this.o.clock();
-    const lookback = this.o.autoLookbackMs ?? 6 * HOUR;
-    const recent = await this.o.changes.list({ sinceMs: now - lookback, limit: 1000 });
+    // The catalog keeps delay + window + baseline within 12 h; an hour more for a server that was down.
+    const lookback = this.o.autoLookbackMs ?? 13 * HOUR;
+    const recent = await this.o.changes.list({ sinceMs: now - lookback, type: 'deploy', limit: 5000 });
     const due = recent.filter((c) => {
-      if (c.type !== 'deploy' || !this.o.catalog.Service.has(c.service)) return false;
+      if (!this.o.catalog.Service.has(c.service)) return false;
       const gate = this.gateOf(c.service);
       const analysis = gate?.analysis ?? ANALYSIS_DEFAULTS;
-      return analysisWindows(c.occurredAt, { ...analysis, objectives: [] }).evaluation.to <= now;
+      return analysisWindows(c.occurredAt, { ...analysis, objectives: [] }).evaluation.to + SETTLE_MS <= now;
     });
     const done = await this.o.gates.finalized(due.map((c) => c.id));
     let n = 0;
@@ -390,22 +417,6 @@ export class GateService {
     const name = m[1] as string;
     const found = this.o.env[name];
     return found === undefined || found === '' ? { missing: name } : found;
-  }
-
-  /** Calls the gate's rollback hook once for the change (a claim row makes it once across replicas). */
-  private async rollback(report: GateReport, gate: ReleaseGate | undefined): Promise<void> {
-    if (!gate?.rollback || !report.change) return;
-    const url = this.resolve(gate.rollback.url);
-    const shown = typeof url === 'string' ? (url.split('?')[0] ?? url) : gate.rollback.url;
-    const claimed = await this.o.gates.claimRollback({
-      changeId: report.change.id,
-      gateResult: report.id,
-      service: report.service,
-      url: shown,
-      at: this.o.clock(),
-    });
-    if (!claimed) return;
-    await this.callRollback(report, gate);
   }
 
   private async callRollback(report: GateReport, gate: ReleaseGate): Promise<void> {
@@ -444,6 +455,7 @@ export class GateService {
     let last: SendResult = { ok: false, retryable: true, error: 'not sent' };
     let attempts = 0;
     while (attempts < ROLLBACK_ATTEMPTS) {
+      if (attempts > 0) await new Promise((r) => setTimeout(r, 250 * 2 ** attempts));
       attempts++;
       last = await sendWebhook({
         url,
@@ -454,7 +466,6 @@ export class GateService {
         now: this.o.clock(),
       });
       if (last.ok || !last.retryable) break;
-      await new Promise((r) => setTimeout(r, 250 * 2 ** attempts));
     }
     await finish({
       ok: last.ok,
@@ -469,13 +480,35 @@ export class GateService {
     });
   }
 
-  /** Calls claimed by a replica that stopped before the answer are sent again (same delivery id). */
+  /** Calls whose sender stopped before the answer (its lease ran out) are sent again, same delivery id. */
   private async retryRollbacks(now: number): Promise<void> {
-    for (const call of await this.o.gates.pendingRollbacks()) {
-      if (call.createdAt > now - 60_000) continue;
+    for (const call of await this.o.gates.takeOverRollbacks(now, ROLLBACK_LEASE_MS)) {
       const report = await this.o.gates.get(call.gateResult);
       const gate = report ? this.gateOf(report.service) : undefined;
-      if (report && gate) await this.callRollback(report, gate);
+      if (report && gate?.rollback) this.track(this.callRollback(report, gate));
+      else
+        await this.o.gates.finishRollback(call.changeId, {
+          status: 'failed',
+          httpStatus: null,
+          response: null,
+          error: "the service's release gate has no rollback hook any more",
+          attempts: call.attempts,
+          at: now,
+        });
     }
+  }
+}
+
+/**
+ * The rollback hook's address as stored and shown to viewers: the catalog's
+ * `${env:NAME}` as written, else the URL without credentials, query or fragment.
+ */
+function shownUrl(written: string, resolved: string | { missing: string }): string {
+  if (ENV_REF.test(written) || typeof resolved !== 'string') return written;
+  try {
+    const u = new URL(resolved);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(not a URL)';
   }
 }

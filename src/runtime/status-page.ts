@@ -1,4 +1,5 @@
 import type { Catalog, Journey, Slo, StatusPageJourney } from '../catalog/model.js';
+import { NinesError } from '../errors.js';
 import {
   type PublicIncidentStatus,
   type PublicUpdate,
@@ -85,13 +86,15 @@ interface PageJourney {
 }
 
 /**
- * The public status page: the catalog's StatusPage (or every journey, titled
- * "Status"), each journey's status now and its 90 daily bars, and the incidents
- * that affect the page's journeys, with their public updates only. Answers are
+ * The public status page: the catalog's StatusPage (its journeys, or every journey
+ * when it lists none), each journey's status now and its 90 daily bars, and the
+ * incidents that affect the page's journeys, with their public updates only.
+ * Publishing is opt-in: without a StatusPage, `read()` is a NOT_FOUND. Answers are
  * cached for `STATUS_CACHE_MS` and dropped at once by `invalidate()` (wired to
  * the change feed), so a public route cannot make every request read the store.
  */
 export class StatusPageService {
+  private readonly configured: boolean;
   private readonly title: string;
   private readonly description: string | undefined;
   private readonly journeys: readonly PageJourney[];
@@ -100,6 +103,7 @@ export class StatusPageService {
   constructor(private readonly deps: StatusPageDeps) {
     const { catalog } = deps;
     const page = catalog.StatusPage.values().next().value;
+    this.configured = page !== undefined;
     this.title = page?.title ?? 'Status';
     this.description = page?.description;
     const listed: readonly StatusPageJourney[] =
@@ -127,6 +131,10 @@ export class StatusPageService {
   }
 
   read(): Promise<StatusPageView> {
+    if (!this.configured)
+      return Promise.reject(
+        new NinesError('NOT_FOUND', 'no status page is configured; add a StatusPage to the catalog'),
+      );
     const now = this.deps.clock();
     if (this.cached && now >= this.cached.at && now - this.cached.at < STATUS_CACHE_MS)
       return this.cached.view;

@@ -77,6 +77,7 @@ export class ChangeRepository {
     services?: readonly string[];
     version?: string;
     id?: string;
+    type?: ChangeType;
     sinceMs?: number;
     beforeMs?: number;
     limit: number;
@@ -87,6 +88,7 @@ export class ChangeRepository {
     if (query.services !== undefined) q = q.where('service', 'in', [...query.services]);
     if (query.version !== undefined) q = q.where('version', '=', query.version);
     if (query.id !== undefined) q = q.where('id', '=', query.id);
+    if (query.type !== undefined) q = q.where('type', '=', query.type);
     if (query.sinceMs !== undefined) q = q.where('occurred_at', '>=', query.sinceMs);
     if (query.beforeMs !== undefined) q = q.where('occurred_at', '<', query.beforeMs);
     const rows = await q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { GateReport } from '../gates/report.js';
 import type { Database } from './schema.js';
 
@@ -23,33 +23,63 @@ export class GateRepository {
   /**
    * Stores a result. A final post-deploy verdict is stored once per change: when
    * another one was stored first (a second replica, a retry), that one is returned.
+   * With `rollback`, the rollback call is claimed in the same transaction as the
+   * final verdict (pending, leased to this process for `leaseMs`), so a crash
+   * between the two cannot lose it.
    */
-  async add(report: GateReport): Promise<{ report: GateReport; stored: boolean }> {
+  async add(
+    report: GateReport,
+    rollback?: { url: string; at: number; leaseMs: number },
+  ): Promise<{ report: GateReport; stored: boolean; rollbackClaimed: boolean }> {
     const finalKey = report.final && report.change ? report.change.id : null;
-    const inserted = await this.db
-      .insertInto('gate_results')
-      .values({
-        id: report.id,
-        service: report.service,
-        version: report.version,
-        stage: report.stage,
-        change_id: report.change?.id ?? null,
-        result: report.result,
-        score: report.score ?? null,
-        fix: report.fix ? 1 : 0,
-        override_reason: report.override?.reason ?? null,
-        requested_by: report.requestedBy,
-        evaluated_at: report.evaluatedAt,
-        final_key: finalKey,
-        report: JSON.stringify(report),
-      })
-      .onConflict((oc) => oc.column('final_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) return { report, stored: true };
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('gate_results')
+        .values({
+          id: report.id,
+          service: report.service,
+          version: report.version,
+          stage: report.stage,
+          change_id: report.change?.id ?? null,
+          result: report.result,
+          score: report.score ?? null,
+          fix: report.fix ? 1 : 0,
+          override_reason: report.override?.reason ?? null,
+          requested_by: report.requestedBy,
+          evaluated_at: report.evaluatedAt,
+          final_key: finalKey,
+          report: JSON.stringify(report),
+        })
+        .onConflict((oc) => oc.column('final_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) return { stored: false, rollbackClaimed: false };
+      if (!rollback || !report.change) return { stored: true, rollbackClaimed: false };
+      const claimed = await trx
+        .insertInto('rollback_calls')
+        .values({
+          change_id: report.change.id,
+          gate_result: report.id,
+          service: report.service,
+          url: rollback.url,
+          status: 'pending',
+          http_status: null,
+          response: null,
+          error: null,
+          attempts: 0,
+          created_at: rollback.at,
+          finished_at: null,
+          claimed_until: rollback.at + rollback.leaseMs,
+        })
+        .onConflict((oc) => oc.column('change_id').doNothing())
+        .returning('change_id')
+        .executeTakeFirst();
+      return { stored: true, rollbackClaimed: claimed !== undefined };
+    });
+    if (outcome.stored) return { report, ...outcome };
     const winner = finalKey === null ? undefined : await this.finalFor(finalKey);
     if (!winner) throw new Error(`gate result ${report.id} was neither stored nor found`);
-    return { report: winner, stored: false };
+    return { report: winner, stored: false, rollbackClaimed: false };
   }
 
   async get(id: string): Promise<GateReport | undefined> {
@@ -107,33 +137,30 @@ export class GateRepository {
     return new Set(rows.flatMap((r) => (r.final_key === null ? [] : [r.final_key])));
   }
 
-  /** Claims the one rollback call of a change; false when it was claimed before. */
-  async claimRollback(call: {
-    changeId: string;
-    gateResult: string;
-    service: string;
-    url: string;
-    at: number;
-  }): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('rollback_calls')
-      .values({
-        change_id: call.changeId,
-        gate_result: call.gateResult,
-        service: call.service,
-        url: call.url,
-        status: 'pending',
-        http_status: null,
-        response: null,
-        error: null,
-        attempts: 0,
-        created_at: call.at,
-        finished_at: null,
-      })
-      .onConflict((oc) => oc.column('change_id').doNothing())
-      .returning('change_id')
-      .executeTakeFirst();
-    return inserted !== undefined;
+  /**
+   * Takes over pending rollback calls whose lease ran out (the process sending
+   * them stopped), leasing each to the caller; one replica wins each row.
+   */
+  async takeOverRollbacks(now: number, leaseMs: number): Promise<RollbackCall[]> {
+    const stale = await this.db
+      .selectFrom('rollback_calls')
+      .select('change_id')
+      .where('status', '=', 'pending')
+      .where('claimed_until', '<', now)
+      .execute();
+    const taken: RollbackCall[] = [];
+    for (const { change_id } of stale) {
+      const row = await this.db
+        .updateTable('rollback_calls')
+        .set({ claimed_until: now + leaseMs })
+        .where('change_id', '=', change_id)
+        .where('status', '=', 'pending')
+        .where('claimed_until', '<', now)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) taken.push(toCall(row));
+    }
+    return taken;
   }
 
   async finishRollback(
@@ -161,16 +188,6 @@ export class GateRepository {
       .execute();
   }
 
-  /** Rollback calls still pending (a crash between claim and answer): retried at start. */
-  async pendingRollbacks(): Promise<RollbackCall[]> {
-    const rows = await this.db
-      .selectFrom('rollback_calls')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .execute();
-    return rows.map(toCall);
-  }
-
   async rollbacks(changeIds: readonly string[]): Promise<Map<string, RollbackCall>> {
     if (changeIds.length === 0) return new Map();
     const rows = await this.db
@@ -182,7 +199,7 @@ export class GateRepository {
   }
 }
 
-function toCall(r: Database['rollback_calls']): RollbackCall {
+function toCall(r: Selectable<Database['rollback_calls']>): RollbackCall {
   return {
     changeId: r.change_id,
     gateResult: r.gate_result,

@@ -458,6 +458,12 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
     },
   },
+  '0012-rollback-lease': {
+    async up(db: Kysely<unknown>) {
+      // A pending rollback call is leased to the process sending it; another takes it over after.
+      await db.schema.alterTable('rollback_calls').addColumn('claimed_until', 'bigint').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

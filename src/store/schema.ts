@@ -159,6 +159,8 @@ export interface Database {
     attempts: number;
     created_at: number;
     finished_at: number | null;
+    /** While pending: the sending process's lease; another takes the call over after it. */
+    claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
   };
   intake_changes: {
     id: string;

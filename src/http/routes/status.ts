@@ -16,6 +16,8 @@ export interface StatusRoutesDeps {
 
 /** Live-update streams open at once; one more is a 503. */
 export const MAX_STREAMS = 1000;
+/** Live-update streams one token or user may hold open (a few tabs); one more is a 429. */
+export const MAX_STREAMS_PER_PRINCIPAL = 10;
 const PING_MS = 15_000;
 /** At most two events a second per stream: kinds that change faster are merged. */
 const MIN_EVENT_INTERVAL_MS = 500;
@@ -67,8 +69,9 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
         tags: ['status'],
         summary:
           'The public status page: journeys in customer words, 90 days of bars, public incident updates',
+        description: 'A 404 when the catalog has no StatusPage: publishing is opt-in.',
         security: [],
-        response: { 200: statusResponses.page, 500: errorBody('INTERNAL') },
+        response: { 200: statusResponses.page, 404: errorBody('NOT_FOUND'), 500: errorBody('INTERNAL') },
       },
     },
     async (_request, reply) => {
@@ -79,6 +82,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
   );
 
   const streams = new Set<PassThrough>();
+  const perPrincipal = new Map<string, number>();
   let closing = false;
   // Open streams would keep the server from closing: end them first. Each answer
   // says `connection: close`, so its socket goes once the stream has ended.
@@ -95,13 +99,21 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
       schema: {
         tags: ['live'],
         summary: 'Server-sent events: `change` with the kinds of data that changed, for the web UI to reread',
-        response: { 200: statusResponses.stream, ...errorResponses('UNAVAILABLE') },
+        response: { 200: statusResponses.stream, ...errorResponses('UNAVAILABLE', 'RATE_LIMITED') },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       if (closing) throw new NinesError('UNAVAILABLE', 'the server is stopping; reconnect in a moment');
       if (streams.size >= MAX_STREAMS)
         throw new NinesError('UNAVAILABLE', `${MAX_STREAMS} live-update streams are open; retry later`);
+      // The route needs a role, so a principal is always there.
+      const who = request.principal?.tokenId ?? '';
+      const mine = perPrincipal.get(who) ?? 0;
+      if (mine >= MAX_STREAMS_PER_PRINCIPAL)
+        throw new NinesError(
+          'RATE_LIMITED',
+          `${MAX_STREAMS_PER_PRINCIPAL} live-update streams are open for you; close one first`,
+        );
       const stream = new PassThrough();
       const send = (text: string) => {
         if (stream.writableEnded || stream.destroyed) return;
@@ -115,11 +127,15 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRoutesDep
       const ping = setInterval(() => send(': ping\n\n'), PING_MS);
       ping.unref();
       streams.add(stream);
+      perPrincipal.set(who, mine + 1);
       // Fastify destroys the stream when the client goes; ending it closes it too.
       stream.on('close', () => {
         stop();
         clearInterval(ping);
         streams.delete(stream);
+        const left = (perPrincipal.get(who) ?? 1) - 1;
+        if (left > 0) perPrincipal.set(who, left);
+        else perPrincipal.delete(who);
       });
       // The first bytes send the headers, so the client knows at once it is connected.
       send(': connected\n\n');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -16,10 +17,15 @@ export interface WebAuthDeps {
   readonly clock: () => number;
   /** Failed sign-ins allowed per name and per client address in 15 minutes; default 10. */
   readonly maxFailures?: number;
+  /** Password checks (scrypt, on libuv's thread pool) running at once; beyond it a 429. Default 2. */
+  readonly maxChecksInFlight?: number;
 }
 
 const present = (user: { name: string; role: SignedInBody['user']['role'] }, csrfToken: string) =>
   ({ user: { name: user.name, role: user.role }, csrfToken }) satisfies SignedInBody;
+
+/** Enough to tell attempts on one name apart from others, too little to recover what was typed. */
+const sha256Prefix = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 
 // Answers carry the CSRF token: no cache may keep them.
 const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
@@ -33,6 +39,8 @@ export function registerWebAuthRoutes(app: FastifyInstance, deps: WebAuthDeps): 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { cookies } = deps;
   const failures = new FailureLimit(deps.maxFailures ?? 10, 15 * 60_000);
+  const maxInFlight = deps.maxChecksInFlight ?? 2;
+  let inFlight = 0;
   const tags = ['auth'];
 
   r.post(
@@ -44,7 +52,8 @@ export function registerWebAuthRoutes(app: FastifyInstance, deps: WebAuthDeps): 
         summary: 'Sign in with a name and password',
         description:
           'Sets the `nines_session` cookie (HttpOnly, SameSite=Strict, Secure over https; 12 hours idle, 7 days at most). ' +
-          'After 10 failed attempts for a name or from an address within 15 minutes, sign-ins are refused with 429 until the oldest leaves the window.',
+          'After 10 failed attempts for a name or from an address within 15 minutes, sign-ins are refused with 429 until the oldest leaves the window. ' +
+          'While two sign-ins are being checked, another is refused with 429 and Retry-After: 1.',
         security: [],
         body: z.object({
           name: z.string().min(1).max(200),
@@ -66,12 +75,31 @@ export function registerWebAuthRoutes(app: FastifyInstance, deps: WebAuthDeps): 
         void reply.header('retry-after', String(seconds));
         throw new NinesError('RATE_LIMITED', `too many failed sign-ins; retry in ${seconds} s`);
       }
-      const signedIn = await deps.users.signIn(name, password);
+      // scrypt runs on libuv's small thread pool, shared with file and DNS work: a burst of
+      // sign-ins must not take all of it.
+      if (inFlight >= maxInFlight) {
+        void reply.header('retry-after', '1');
+        throw new NinesError('RATE_LIMITED', 'too many sign-ins at once; retry in 1 s');
+      }
+      // Counted as failed before the check, so concurrent attempts cannot all pass the
+      // limit while the first are still hashing; a success takes it back.
+      failures.fail(keys, now);
+      inFlight++;
+      let signedIn: Awaited<ReturnType<typeof deps.users.signIn>>;
+      try {
+        signedIn = await deps.users.signIn(name, password);
+      } finally {
+        inFlight--;
+      }
       if (!signedIn) {
-        failures.fail(keys, now);
-        request.log.info({ user: name, address: request.ip }, 'failed sign-in');
+        // What was typed as a name is sometimes a password: log only a short hash of it.
+        request.log.info(
+          { nameSha256: sha256Prefix(name.toLowerCase()), address: request.ip },
+          'failed sign-in',
+        );
         throw new NinesError('UNAUTHENTICATED', 'name or password is wrong');
       }
+      failures.undo(keys, now);
       failures.forget(keys[0] as string);
       // The browser's previous session, if any, ends: one cookie, one session.
       const previous = await cookies.read(request, reply);

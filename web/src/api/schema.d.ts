@@ -4024,7 +4024,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The public status page: journeys in customer words, 90 days of bars, public incident updates */
+    /**
+     * The public status page: journeys in customer words, 90 days of bars, public incident updates
+     * @description A 404 when the catalog has no StatusPage: publishing is opt-in.
+     */
     get: {
       parameters: {
         query?: never;
@@ -4058,6 +4061,15 @@ export interface paths {
               /** @description open ones affecting a journey of the page, then those resolved in the last 7 days */
               incidents: components['schemas']['StatusPageIncident'][];
             };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorNotFound'];
           };
         };
         /** @description Default Response */
@@ -4112,6 +4124,15 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['ErrorUnauthenticated'];
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorRateLimited'];
           };
         };
         /** @description Default Response */
@@ -4867,7 +4888,7 @@ export interface paths {
     put?: never;
     /**
      * Sign in with a name and password
-     * @description Sets the `nines_session` cookie (HttpOnly, SameSite=Strict, Secure over https; 12 hours idle, 7 days at most). After 10 failed attempts for a name or from an address within 15 minutes, sign-ins are refused with 429 until the oldest leaves the window.
+     * @description Sets the `nines_session` cookie (HttpOnly, SameSite=Strict, Secure over https; 12 hours idle, 7 days at most). After 10 failed attempts for a name or from an address within 15 minutes, sign-ins are refused with 429 until the oldest leaves the window. While two sign-ins are being checked, another is refused with 429 and Retry-After: 1.
      */
     post: {
       parameters: {

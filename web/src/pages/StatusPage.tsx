@@ -3,7 +3,7 @@
  * uptime, and the incidents customers are told about, refreshed every 30 seconds.
  */
 import { useEffect } from 'react';
-import { api, call } from '../api/client';
+import { ApiError, api, call } from '../api/client';
 import type { StatusPageIncident } from '../api/types';
 import { Badge } from '../components/Badge';
 import { ErrorNotice, Loading } from '../components/Notice';
@@ -59,6 +59,8 @@ export function StatusPage() {
     };
   }, [refetch]);
 
+  // A 404 is a catalog without a StatusPage: nothing is published, which is no failure to retry.
+  const unpublished = error instanceof ApiError && error.status === 404;
   const active = data?.incidents.filter((i) => i.resolvedAt === null) ?? [];
   const past = data?.incidents.filter((i) => i.resolvedAt !== null) ?? [];
 
@@ -71,7 +73,13 @@ export function StatusPage() {
       <main id="main">
         <ErrorNotice
           error={error}
-          prefix={data ? 'Could not refresh the status' : 'The status could not be loaded'}
+          prefix={
+            unpublished
+              ? 'No status page is published here'
+              : data
+                ? 'Could not refresh the status'
+                : 'The status could not be loaded'
+          }
         />
         {!data && !error && <Loading what="the status" />}
         {data && (
