@@ -102,20 +102,24 @@ export async function spawnPrometheus(dir) {
 
 const NINES_BIN = new URL('../bin/nines.js', import.meta.url).pathname;
 
-/** Runs `nines ARGS…` to completion and returns what it printed on stdout, trimmed (a token, a key). */
-export function ninesOutput(args) {
-  return execFileSync(process.execPath, [NINES_BIN, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+/** Runs `nines ARGS…` (of `bin`) to completion and returns what it printed on stdout, trimmed (a token, a key). */
+export function ninesOutput(args, bin = NINES_BIN) {
+  return execFileSync(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
     .toString()
     .trim();
 }
 
-/** Starts `nines serve` on `dataDir` and a free port, logging errors only; resolves with the child and its port. */
-export async function startNines(dataDir, flags = []) {
+/**
+ * Starts `nines serve` on `dataDir` and a free port, logging errors only; resolves with the child and its port.
+ * `node`: more Node flags (a preload); `bin`: another build's bin/nines.js (a before/after comparison).
+ */
+export async function startNines(dataDir, flags = [], { node = [], bin = NINES_BIN } = {}) {
   const port = await freePort();
   const child = await startNode(
     [
       '--max-semi-space-size=64',
-      NINES_BIN,
+      ...node,
+      bin,
       'serve',
       '--data-dir',
       dataDir,

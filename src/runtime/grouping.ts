@@ -4,6 +4,7 @@ import { worse } from '../incidents/lifecycle.js';
 import type { IncidentSeverity, Subject } from '../incidents/types.js';
 import type { Store } from '../store/db.js';
 import {
+  type AlertMark,
   type Db,
   type GroupingAlert,
   IncidentRepository,
@@ -13,10 +14,17 @@ import { coveringWindow, MaintenanceWindowRepository } from '../store/maintenanc
 import { Drain } from './drain.js';
 import { SLO_ALERTS } from './slo-alerts.js';
 
-type Mark = Parameters<IncidentRepository['markAlerts']>[1][number];
-
 /** Alerts grouped per transaction: a flood is worked off in bounded steps. */
 const BATCH = 500;
+
+/**
+ * In a flood (the last batch had at least `PACE_FROM` alerts), kicks start a run
+ * at most every `paceMs`: a batch costs a commit and a few reads whatever its
+ * size, so a flood is grouped in fewer, larger batches instead of one or two per
+ * intake commit. A trickle of alerts is grouped at once.
+ */
+const PACE_MS = 25;
+const PACE_FROM = 32;
 
 export interface GroupingOptions {
   readonly store: Store;
@@ -27,6 +35,8 @@ export interface GroupingOptions {
   readonly log: (msg: string, err: unknown) => void;
   /** Told the incidents a committed batch opened or changed. */
   readonly onChange?: (incidents: readonly number[]) => void;
+  /** In a flood of alerts, kicks start a run at most this often (default 25 ms). */
+  readonly paceMs?: number;
   /**
    * Starts paging for an incident that opened or got a new suspected cause, in
    * grouping's transaction (so an incident never exists without its escalation);
@@ -116,6 +126,10 @@ export class Grouping {
   private readonly windows: MaintenanceWindowRepository;
   private readonly topology: Topology;
   private readonly drain: Drain;
+  /** Whether the last batch was a flood's; when a kick last started a run (monotonic ms); the kick waiting. */
+  private flood = false;
+  private kickedAt = Number.NEGATIVE_INFINITY;
+  private paced: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: GroupingOptions) {
     this.drain = new Drain(
@@ -128,8 +142,26 @@ export class Grouping {
     this.topology = new Topology(options.catalog);
   }
 
-  /** Asks for a run soon; runs asked for while one is under way fold into one more. */
+  /**
+   * Asks for a run soon: now, or in a flood once `paceMs` have passed since a
+   * kick last started one; runs asked for meanwhile fold into one.
+   */
   kick(): void {
+    if (this.paced) return;
+    const wait = this.flood ? this.kickedAt + (this.options.paceMs ?? PACE_MS) - performance.now() : 0;
+    if (wait <= 0) {
+      this.start();
+      return;
+    }
+    this.paced = setTimeout(() => {
+      this.paced = undefined;
+      this.start();
+    }, wait);
+    this.paced.unref();
+  }
+
+  private start(): void {
+    this.kickedAt = performance.now();
     this.drain.kick();
   }
 
@@ -139,6 +171,8 @@ export class Grouping {
   }
 
   close(): Promise<void> {
+    clearTimeout(this.paced);
+    this.paced = undefined;
     return this.drain.close();
   }
 
@@ -148,6 +182,8 @@ export class Grouping {
       await this.repo.lockGrouping(trx);
       await this.repo.releaseSuppressed(trx, this.options.clock());
       const alerts = await this.repo.pendingAlerts(trx, BATCH);
+      // A run that finds nothing (one asked for while the last ran) says nothing of the flood.
+      if (alerts.length > 0) this.flood = alerts.length >= PACE_FROM;
       if (alerts.length === 0) return 0;
       const now = this.options.clock();
       const open = new Map<number, GroupingCandidate>();
@@ -165,7 +201,7 @@ export class Grouping {
       const resolvedIn = new Set<number>();
       const acknowledgedBy = new Map<number, GroupingAlert>();
       // Written in bulk: before a merge moves alerts, and once the batch is placed.
-      const marks: Mark[] = [];
+      const marks: AlertMark[] = [];
       const mergedInto = new Set<number>();
       // What this batch adds to each incident's counts; merged ones are recounted from their alerts.
       const deltas = new Map<
@@ -321,7 +357,7 @@ export class Grouping {
     at: number,
     open: Map<number, GroupingCandidate>,
     timeline: NewTimelineEntry[],
-    marks: Mark[],
+    marks: AlertMark[],
     mergedInto: Set<number>,
   ): Promise<number | null> {
     const subject = subjectOf(alert);
@@ -358,7 +394,14 @@ export class Grouping {
       }
       case 'join': {
         const into = open.get(placement.incident) as GroupingCandidate;
-        open.set(into.number, { ...into, lastAlertAt: Math.max(into.lastAlertAt, at) });
+        // Every alert of a storm comes here: objects spelled out, not spread (spreading cost more).
+        if (at > into.lastAlertAt)
+          open.set(into.number, {
+            number: into.number,
+            subject: into.subject,
+            cause: into.cause,
+            lastAlertAt: at,
+          });
         const via =
           placement.chain.length > 1
             ? ` (${placement.chain.join(' → ')}: depends on the suspected cause ${into.cause})`
@@ -369,7 +412,14 @@ export class Grouping {
           type: 'alert',
           actor,
           message: `Alert on ${describe(subject)} joined${via}: ${label(alert)}`,
-          data: { ...data, subject, chain: placement.chain, event: 'joined' },
+          data: {
+            alert: alert.id,
+            dedupKey: alert.dedupKey,
+            integration: alert.integrationId,
+            subject,
+            chain: placement.chain,
+            event: 'joined',
+          },
         });
         return into.number;
       }

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -47,7 +47,7 @@ export async function openStore(options: {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
     store = { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
   }
   try {
@@ -57,6 +57,41 @@ export async function openStore(options: {
     throw err;
   }
   return store;
+}
+
+/**
+ * Statements kept prepared, the least recently used dropped first. Multi-row
+ * statements come in a few sizes (`chunked`), so the hot ones all fit.
+ */
+const PREPARED = 256;
+
+/**
+ * The database as Kysely's SQLite driver sees it, with prepared statements
+ * reused: the driver prepares every query it runs, and compiling the SQL cost
+ * more than running it on the intake and grouping paths. The one connection runs
+ * one statement at a time to its end (nothing streams), so a statement is never
+ * in use twice; SQLite prepares a statement again itself after a schema change.
+ */
+function preparedOnce(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(text) {
+      let stmt = cache.get(text);
+      if (stmt) {
+        // Most recently used last, so the oldest goes first.
+        cache.delete(text);
+      } else {
+        stmt = sqlite.prepare(text);
+        if (cache.size >= PREPARED) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
 }
 
 function redact(url: string): string {

@@ -1,20 +1,27 @@
-import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { AlertSeverity } from '../alerting/types.js';
-import type {
-  Incident,
-  IncidentPriority,
-  IncidentRole,
-  IncidentSeverity,
-  IncidentStatus,
-  Subject,
-  TimelineEntry,
-  TimelineType,
+import {
+  INCIDENT_STATUSES,
+  type Incident,
+  type IncidentPriority,
+  type IncidentRole,
+  type IncidentSeverity,
+  type IncidentStatus,
+  type Subject,
+  type TimelineEntry,
+  type TimelineType,
 } from '../incidents/types.js';
 import type { Dialect } from './db.js';
 import { sortableId } from './ids.js';
 import type { Database } from './schema.js';
+import { chunked, multiRow } from './sql-text.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Rows per multi-row statement at most (a power of two: see `chunked`). */
+const ROWS_PER_STATEMENT = 256;
+
+const OPEN_STATUSES = INCIDENT_STATUSES.filter((s) => s !== 'resolved');
 
 type Row = Selectable<Database['incidents']>;
 
@@ -58,6 +65,12 @@ export interface GroupingAlert {
   readonly lastEventAt: number;
   readonly incident: number | null;
   readonly suppressedBy: string | null;
+}
+
+/** What grouping saw of an alert (its status), and what it decided; an undefined field is left as is. */
+export interface AlertMark {
+  readonly alert: GroupingAlert;
+  readonly set: { readonly incident?: number | null; readonly suppressedBy?: string | null };
 }
 
 export interface IncidentQuery {
@@ -140,37 +153,53 @@ export class IncidentRepository {
     }));
   }
 
-  /** `markAlert` for many alerts, one statement per distinct change. */
-  async markAlerts(
-    db: Db,
-    marks: readonly {
-      alert: GroupingAlert;
-      set: { incident?: number | null; suppressedBy?: string | null };
-    }[],
-  ): Promise<void> {
-    const groups = new Map<string, { ids: string[]; status: string; set: (typeof marks)[number]['set'] }>();
-    for (const { alert, set } of marks) {
-      // undefined (leave as is) and null (clear) must not share a statement.
-      const key = JSON.stringify([
-        alert.status,
-        set.incident ?? `${set.incident}`,
-        set.suppressedBy ?? `${set.suppressedBy}`,
-      ]);
-      const group = groups.get(key) ?? { ids: [], status: alert.status, set };
-      group.ids.push(alert.id);
-      groups.set(key, group);
+  /**
+   * `markAlert` for many alerts: one statement per few hundred alerts that set the
+   * same fields, each alert's values in a VALUES row (a storm over many incidents
+   * was one statement per incident).
+   */
+  async markAlerts(db: Db, marks: readonly AlertMark[]): Promise<void> {
+    // Only the fields a mark sets are written: undefined leaves a field as is, null clears it.
+    const shapes = new Map<string, AlertMark[]>();
+    for (const m of marks) {
+      const key = `${m.set.incident !== undefined} ${m.set.suppressedBy !== undefined}`;
+      const same = shapes.get(key);
+      if (same) same.push(m);
+      else shapes.set(key, [m]);
     }
-    for (const { ids, status, set } of groups.values())
-      for (let i = 0; i < ids.length; i += 500)
-        await db
-          .updateTable('intake_alerts')
-          .set({
-            grouped_status: status,
-            ...(set.incident !== undefined && { incident_number: set.incident }),
-            ...(set.suppressedBy !== undefined && { suppressed_by: set.suppressedBy }),
-          })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
+    const postgres = this.dialect === 'postgres';
+    for (const same of shapes.values()) {
+      const { incident, suppressedBy } = (same[0] as AlertMark).set;
+      const columns = ['grouped_status = v.column2'];
+      let shape = '?, ?';
+      if (incident !== undefined) {
+        columns.push(`incident_number = v.column${columns.length + 2}`);
+        shape += ', cast(? as integer)';
+      }
+      if (suppressedBy !== undefined) {
+        columns.push(`suppressed_by = v.column${columns.length + 2}`);
+        shape += ', ?';
+      }
+      for (const chunk of chunked(same, ROWS_PER_STATEMENT)) {
+        const params: unknown[] = [];
+        for (const { alert, set } of chunk) {
+          params.push(alert.id, alert.status);
+          if (incident !== undefined) params.push(set.incident ?? null);
+          if (suppressedBy !== undefined) params.push(set.suppressedBy ?? null);
+        }
+        await db.executeQuery(
+          CompiledQuery.raw(
+            multiRow(
+              `update intake_alerts set ${columns.join(', ')} from (values {rows}) as v where intake_alerts.id = v.column1`,
+              shape,
+              chunk.length,
+              postgres,
+            ),
+            params,
+          ),
+        );
+      }
+    }
   }
 
   /**
@@ -178,33 +207,21 @@ export class IncidentRepository {
    * gone): grouping sees them again, so a failure that outlasts the window pages.
    */
   async releaseSuppressed(db: Db, nowMs: number): Promise<number> {
+    // SQLite's planner would rather walk `incident_number is null` on the incident index,
+    // every alert grouping left without an incident; the partial index holds only the few held.
+    const table = sql.raw(
+      this.dialect === 'sqlite' ? 'intake_alerts indexed by intake_alerts_suppressed' : 'intake_alerts',
+    );
+    const where = sql`suppressed_by is not null and resolved_at is null and incident_number is null`;
     // Almost always there are none: look first (a read, on the partial index) before writing.
-    const held = await db
-      .selectFrom('intake_alerts')
-      .select('id')
-      .where(sql<boolean>`suppressed_by is not null and resolved_at is null and incident_number is null`)
-      .limit(1)
-      .executeTakeFirst();
-    if (!held) return 0;
-    const r = await db
-      .updateTable('intake_alerts')
-      .set({ grouped_status: null })
-      .where('suppressed_by', 'is not', null)
-      .where('resolved_at', 'is', null)
-      .where('incident_number', 'is', null)
-      .where('grouped_status', 'is not', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('maintenance_windows as w')
-              .select('w.id')
-              .whereRef('w.id', '=', 'intake_alerts.suppressed_by')
-              .where('w.ends_at', '>', nowMs),
-          ),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    const { rows } = await sql`select id from ${table} where ${where} limit 1`.execute(db);
+    if (rows.length === 0) return 0;
+    const r =
+      await sql`update ${table} set grouped_status = null where ${where} and grouped_status is not null
+      and not exists (select 1 from maintenance_windows w where w.id = intake_alerts.suppressed_by and w.ends_at > ${nowMs})`.execute(
+        db,
+      );
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /** Records what grouping saw of an alert; a status that changed since stays pending. */
@@ -229,7 +246,8 @@ export class IncidentRepository {
     const rows = await db
       .selectFrom('incidents')
       .selectAll()
-      .where('status', '<>', 'resolved')
+      // `in` rather than `<> 'resolved'`: the status index, not a scan of every incident ever.
+      .where('status', 'in', OPEN_STATUSES)
       .where('merged_into', 'is', null)
       .orderBy('number')
       .execute();
@@ -455,21 +473,30 @@ export class IncidentRepository {
   }
 
   async addTimeline(db: Db, entries: readonly NewTimelineEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 500) {
-      await db
-        .insertInto('incident_timeline')
-        .values(
-          entries.slice(i, i + 500).map((e) => ({
-            id: sortableId(e.at),
-            incident: e.incident,
-            at: e.at,
-            type: e.type,
-            actor: e.actor,
-            message: e.message,
-            data: JSON.stringify(e.data ?? {}),
-          })),
-        )
-        .execute();
+    const postgres = this.dialect === 'postgres';
+    for (const chunk of chunked(entries, ROWS_PER_STATEMENT)) {
+      const params: unknown[] = [];
+      for (const e of chunk)
+        params.push(
+          sortableId(e.at),
+          e.incident,
+          e.at,
+          e.type,
+          e.actor,
+          e.message,
+          JSON.stringify(e.data ?? {}),
+        );
+      await db.executeQuery(
+        CompiledQuery.raw(
+          multiRow(
+            'insert into incident_timeline (id, incident, at, type, actor, message, data) values {rows}',
+            '?, ?, ?, ?, ?, ?, ?',
+            chunk.length,
+            postgres,
+          ),
+          params,
+        ),
+      );
     }
   }
 

@@ -8,6 +8,7 @@ export type AlertOrigin = Pick<Integration, 'id' | 'service'>;
 
 import { sha256 } from './hash.js';
 import type { Database } from './schema.js';
+import { chunked, multiRow } from './sql-text.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -54,7 +55,10 @@ export interface StoredAlertEvent {
   readonly receivedAt: number;
 }
 
-/** Rows per multi-row statement: a few thousand parameters, far inside SQLite's and PostgreSQL's limits. */
+/**
+ * Rows per multi-row statement at most (a power of two: see `chunked`): a few
+ * thousand parameters, far inside SQLite's and PostgreSQL's limits.
+ */
 const ROWS_PER_STATEMENT = 256;
 
 /**
@@ -79,16 +83,6 @@ const WRITES = {
     row: '?, ?, ?, ?, ?, ?, ?, ?, ?',
   },
 } as const;
-
-/** `rows` parenthesised tuples of `shape`, its `?` numbered `$1, $2, …` across them when `numbered`. */
-function tuples(shape: string, rows: number, numbered: boolean): string {
-  const one = `(${shape})`;
-  if (!numbered) return `${one}, `.repeat(rows - 1) + one;
-  let n = 0;
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) out.push(one.replace(/\?/g, () => `$${++n}`));
-  return out.join(', ');
-}
 
 /** The event as its history row keeps it: everything but the delivery key. */
 const eventJson = (e: AlertEvent) =>
@@ -218,8 +212,7 @@ export class IntakeRepository {
   /** Claims the deliveries of `items` in order; returns the history row ids of those claimed. */
   private async claim(db: Db, items: readonly Item[]): Promise<Set<string>> {
     const claimed = new Set<string>();
-    for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-      const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
+    for (const chunk of chunked(items, ROWS_PER_STATEMENT)) {
       const params: unknown[] = [];
       for (const { integration, event: e, receivedAt, eventId } of chunk)
         params.push(
@@ -234,7 +227,12 @@ export class IntakeRepository {
         );
       const { rows } = await this.run<{ id: string }>(
         db,
-        `insert into ${WRITES.claims.columns} values ${tuples(WRITES.claims.row, chunk.length, this.isPostgres())} on conflict (integration_id, delivery_key) do nothing returning id`,
+        multiRow(
+          `insert into ${WRITES.claims.columns} values {rows} on conflict (integration_id, delivery_key) do nothing returning id`,
+          WRITES.claims.row,
+          chunk.length,
+          this.isPostgres(),
+        ),
         params,
       );
       for (const r of rows) claimed.add(r.id);
@@ -249,8 +247,7 @@ export class IntakeRepository {
   private async open(db: Db, items: readonly Item[], done: [Item, Outcome][]): Promise<Item[]> {
     const postgres = this.isPostgres();
     const rest: Item[] = [];
-    for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) {
-      const chunk = items.slice(i, i + ROWS_PER_STATEMENT);
+    for (const chunk of chunked(items, ROWS_PER_STATEMENT)) {
       const ids: string[] = [];
       const params: unknown[] = [];
       for (const { integration, event: e, receivedAt, alertId } of chunk) {
@@ -276,12 +273,16 @@ export class IntakeRepository {
       // SQLite: `or ignore` skips a row whose key is open (the partial unique index)
       // and spares the statement journal a multi-row insert that could abort needs;
       // a row skipped for any other reason goes the one-by-one way, which raises it.
-      const values = tuples(WRITES.alerts.row, chunk.length, postgres);
       const { numAffectedRows } = await this.run(
         db,
-        postgres
-          ? `insert into ${WRITES.alerts.columns} values ${values} on conflict (integration_id, dedup_key) where resolved_at is null do nothing`
-          : `insert or ignore into ${WRITES.alerts.columns} values ${values}`,
+        multiRow(
+          postgres
+            ? `insert into ${WRITES.alerts.columns} values {rows} on conflict (integration_id, dedup_key) where resolved_at is null do nothing`
+            : `insert or ignore into ${WRITES.alerts.columns} values {rows}`,
+          WRITES.alerts.row,
+          chunk.length,
+          postgres,
+        ),
         params,
       );
       // All inserted, the usual case, needs no `returning`; otherwise, look up which.
@@ -292,7 +293,12 @@ export class IntakeRepository {
               (
                 await this.run<{ id: string }>(
                   db,
-                  `select id from intake_alerts where id in ${tuples(new Array(ids.length).fill('?').join(', '), 1, postgres)}`,
+                  multiRow(
+                    'select id from intake_alerts where id in {rows}',
+                    new Array(ids.length).fill('?').join(', '),
+                    1,
+                    postgres,
+                  ),
                   ids,
                 )
               ).rows.map((r) => r.id),
@@ -310,8 +316,7 @@ export class IntakeRepository {
   private async record(db: Db, done: readonly [Item, Outcome][]): Promise<void> {
     const postgres = this.isPostgres();
     const fresh = done.filter(([it]) => it.event.deliveryKey === undefined);
-    for (let i = 0; i < fresh.length; i += ROWS_PER_STATEMENT) {
-      const chunk = fresh.slice(i, i + ROWS_PER_STATEMENT);
+    for (const chunk of chunked(fresh, ROWS_PER_STATEMENT)) {
       const params: unknown[] = [];
       for (const [{ integration, event: e, receivedAt, eventId }, { outcome, alertId }] of chunk)
         params.push(
@@ -328,20 +333,29 @@ export class IntakeRepository {
       // `or ignore` for the statement journal again; nothing may be skipped here.
       const { numAffectedRows } = await this.run(
         db,
-        `insert${postgres ? '' : ' or ignore'} into ${WRITES.history.columns} values ${tuples(WRITES.history.row, chunk.length, postgres)}`,
+        multiRow(
+          `insert${postgres ? '' : ' or ignore'} into ${WRITES.history.columns} values {rows}`,
+          WRITES.history.row,
+          chunk.length,
+          postgres,
+        ),
         params,
       );
       if (Number(numAffectedRows) !== chunk.length)
         throw new Error(`${chunk.length - Number(numAffectedRows)} alert history rows could not be written`);
     }
     const claimed = done.filter(([it]) => it.event.deliveryKey !== undefined);
-    for (let i = 0; i < claimed.length; i += ROWS_PER_STATEMENT) {
-      const chunk = claimed.slice(i, i + ROWS_PER_STATEMENT);
+    for (const chunk of chunked(claimed, ROWS_PER_STATEMENT)) {
       const params: unknown[] = [];
       for (const [it, { outcome, alertId }] of chunk) params.push(it.eventId, outcome, alertId);
       await this.run(
         db,
-        `update intake_alert_events set outcome = v.column2, alert_id = v.column3 from (values ${tuples('?, ?, ?', chunk.length, postgres)}) as v where intake_alert_events.id = v.column1`,
+        multiRow(
+          'update intake_alert_events set outcome = v.column2, alert_id = v.column3 from (values {rows}) as v where intake_alert_events.id = v.column1',
+          '?, ?, ?',
+          chunk.length,
+          postgres,
+        ),
         params,
       );
     }
