@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.js';
-import { startTestNines, type TestNines } from './support/nines.js';
+import { startTestNines, type TestNines, triggerIncident } from './support/nines.js';
 
 /**
  * The web UI end to end: the built UI served by nines, driven in Debian's
@@ -182,25 +182,7 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
   });
 
   it('acknowledges and resolves an incident as a responder; a viewer cannot acknowledge', async () => {
-    const key = (
-      await n.intake.integrations.create(
-        { name: 'pd-gateway', service: 'payment-gateway', type: 'pagerduty' },
-        n.clock.now,
-      )
-    ).key;
-    const res = await n.app.inject({
-      method: 'POST',
-      url: '/v2/enqueue',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({
-        routing_key: key,
-        event_action: 'trigger',
-        dedup_key: 'gateway-5xx',
-        payload: { summary: 'payment gateway answers 503', source: 'lb', severity: 'critical' },
-      }),
-    });
-    expect(res.statusCode).toBe(202);
-    await n.grouping.run();
+    await triggerIncident(n, 'payment-gateway', 'gateway-5xx', 'payment gateway answers 503');
     const { incidents } = (
       await n.app.inject({
         url: '/api/v1/incidents?status=open&service=payment-gateway',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/notify/signature.js';
 import { GateRepository } from '../src/store/gates.js';
 import { nines as cli } from './helpers.js';
-import { startTestNines, type TestNines } from './support/nines.js';
+import { startTestNines, type TestNines, triggerIncident } from './support/nines.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -222,26 +222,8 @@ describe('post-deploy analysis of payment deploys', () => {
   });
 
   it('shows the gate results on the timeline of an incident that follows', async () => {
-    const key = (
-      await n.intake.integrations.create(
-        { name: 'pd-payment', service: 'payment', type: 'pagerduty' },
-        n.clock.now,
-      )
-    ).key;
     n.clock.set(n.clock.now + 5 * MINUTE);
-    const res = await n.app.inject({
-      method: 'POST',
-      url: '/v2/enqueue',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({
-        routing_key: key,
-        event_action: 'trigger',
-        dedup_key: 'payments-failing',
-        payload: { summary: 'payments fail', source: 'test', severity: 'critical' },
-      }),
-    });
-    expect(res.statusCode).toBe(202);
-    await n.grouping.run();
+    await triggerIncident(n, 'payment', 'payments-failing', 'payments fail');
     const [incident] = (await api(n, 'GET', '/api/v1/incidents?status=open', undefined, 'viewer')).json()
       .incidents as Body[];
     const timeline = (
@@ -424,25 +406,7 @@ describe('pre-deploy gates', () => {
   });
 
   it('fails while an incident is open on the service, unless the release is a fix', async () => {
-    const key = (
-      await n.intake.integrations.create(
-        { name: 'pd-search', service: 'search', type: 'pagerduty' },
-        n.clock.now,
-      )
-    ).key;
-    const res = await n.app.inject({
-      method: 'POST',
-      url: '/v2/enqueue',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({
-        routing_key: key,
-        event_action: 'trigger',
-        dedup_key: 'search-down',
-        payload: { summary: 'search is down', source: 'test', severity: 'critical' },
-      }),
-    });
-    expect(res.statusCode).toBe(202);
-    await n.grouping.run();
+    await triggerIncident(n, 'search', 'search-down', 'search is down');
     const r = (await pre('search')).json();
     expect(r.result).toBe('fail');
     expect(r.reasons[0]).toMatch(/an open incident on search: #\d+ search is down/);

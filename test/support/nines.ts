@@ -112,3 +112,33 @@ export async function signIn(
   const { csrfToken } = res.json() as { csrfToken: string };
   return { name, cookie, csrfToken, get: { cookie }, send: { cookie, 'x-csrf-token': csrfToken } };
 }
+
+/**
+ * A PagerDuty Events v2 trigger on a service through a new integration key,
+ * answered 202, then grouped into an incident.
+ */
+export async function triggerIncident(
+  nines: TestNines,
+  service: string,
+  dedupKey: string,
+  summary: string,
+  severity: 'critical' | 'error' | 'warning' = 'critical',
+): Promise<void> {
+  const { key } = await nines.intake.integrations.create(
+    { name: `pd-${service}-${dedupKey}`, service, type: 'pagerduty' },
+    nines.clock.now,
+  );
+  const res = await nines.app.inject({
+    method: 'POST',
+    url: '/v2/enqueue',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({
+      routing_key: key,
+      event_action: 'trigger',
+      dedup_key: dedupKey,
+      payload: { summary, source: 'test', severity },
+    }),
+  });
+  if (res.statusCode !== 202) throw new Error(`trigger on ${service}: ${res.statusCode} ${res.body}`);
+  await nines.grouping.run();
+}
