@@ -247,6 +247,19 @@ describe('the web UI in Chromium', { timeout: 60_000 }, () => {
         await ready(page, marker);
         await shoot(page, name);
       }
+      // An admin adds a user with a role, then changes the role in the table.
+      const form = page.locator('form', { has: page.getByRole('heading', { name: 'Add a user' }) });
+      await form.getByLabel('Name').fill('ui-new');
+      await form.getByLabel('Password').fill(PASSWORD);
+      await form.getByLabel('Role').selectOption('responder');
+      await form.getByRole('button', { name: 'Add user' }).click();
+      await expect
+        .poll(async () => (await n.users.list()).find((u) => u.name === 'ui-new')?.role)
+        .toBe('responder');
+      await page.getByTestId('user-ui-new').getByLabel('Role of ui-new').selectOption('viewer');
+      await expect
+        .poll(async () => (await n.users.list()).find((u) => u.name === 'ui-new')?.role)
+        .toBe('viewer');
     } finally {
       await context.close();
     }

@@ -3,9 +3,9 @@
  * updates. Each action refetches the incident; a refusal (403, 409) is said in words.
  */
 import { type FormEvent, useState } from 'react';
-import { announce } from '../announce';
 import { api, call } from '../api/client';
 import type { IncidentDetail, IncidentPatch, Priority, Severity, StatusUpdateBody } from '../api/types';
+import { useAction } from '../hooks/use-action';
 import { ErrorNotice } from './Notice';
 
 type Lifecycle = 'acknowledge' | 'resolve' | 'reopen';
@@ -22,28 +22,8 @@ type Shown = Pick<
 
 export function IncidentActions({ incident, onChanged }: { incident: Shown; onChanged: () => void }) {
   const number = incident.number;
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState<string | null>(null);
+  const { busy, error, done, run, say } = useAction(onChanged);
   const merged = incident.mergedInto !== null;
-
-  async function run(label: string, action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(label);
-    setError(undefined);
-    setDone(null);
-    try {
-      await action();
-      setDone(label);
-      announce(label);
-      onChanged();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }
 
   // Lifecycle
   const [message, setMessage] = useState('');
@@ -185,7 +165,7 @@ export function IncidentActions({ incident, onChanged }: { incident: Shown; onCh
         incident={incident}
         disabled={disabled}
         run={run}
-        onNothing={() => setDone('Nothing to change')}
+        onNothing={() => say('Nothing to change')}
       />
     </section>
   );

@@ -1,11 +1,11 @@
 /** Admins: the users who sign in to the web UI, and API tokens (a new token is shown once). */
 import { type FormEvent, useState } from 'react';
-import { announce } from '../announce';
 import type { Role } from '../api/auth';
 import { api, call } from '../api/client';
 import type { ApiToken, CreatedToken, WebUser } from '../api/types';
 import { Badge } from '../components/Badge';
 import { Empty, ErrorNotice, Loading } from '../components/Notice';
+import { useAction } from '../hooks/use-action';
 import { useReady } from '../hooks/use-ready';
 import { useResource } from '../hooks/use-resource';
 import { useTitle } from '../hooks/use-title';
@@ -15,29 +15,27 @@ import { useUser } from '../session';
 
 const ROLES: readonly Role[] = ['viewer', 'responder', 'admin'];
 
-/** Runs an admin action with its error and success said on the page. */
-function useAction(onDone: () => void) {
-  const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function run(label: string, action: () => Promise<unknown>): Promise<boolean> {
-    setBusy(true);
-    setError(undefined);
-    setDone(null);
-    try {
-      await action();
-      setDone(label);
-      announce(label);
-      onDone();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { error, done, busy, run };
+/** A role picker; `onPick` gets the role chosen. */
+function RoleSelect({
+  value,
+  onPick,
+  disabled,
+  id,
+}: {
+  value: Role;
+  onPick: (role: Role) => void;
+  disabled?: boolean;
+  id?: string;
+}) {
+  return (
+    <select id={id} value={value} disabled={disabled} onChange={(e) => onPick(e.target.value as Role)}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </select>
+  );
 }
 
 export function AdminPage() {
@@ -80,7 +78,8 @@ function Admin({ me }: { me: string }) {
 }
 
 function Users({ users, me, onChanged }: { users: readonly WebUser[]; me: string; onChanged: () => void }) {
-  const { error, done, busy, run } = useAction(onChanged);
+  const { error, done, busy: running, run } = useAction(onChanged);
+  const busy = running !== null;
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('viewer');
@@ -147,13 +146,7 @@ function Users({ users, me, onChanged }: { users: readonly WebUser[]; me: string
           </label>
           <label>
             Role
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
+            <RoleSelect value={role} onPick={setRole} />
           </label>
           <div>
             <button type="submit" className="button-primary" disabled={busy || !name.trim() || !password}>
@@ -189,23 +182,16 @@ function UserRow({
         <label className="visually-hidden" htmlFor={`role-${user.name}`}>
           Role of {user.name}
         </label>
-        <select
+        <RoleSelect
           id={`role-${user.name}`}
           value={user.role}
           disabled={busy}
-          onChange={(e) => {
-            const role = e.target.value as Role;
+          onPick={(role) =>
             void run(`${user.name} is now ${role}`, () =>
               call(api.PATCH('/api/v1/users/{name}', { ...path, body: { role } })),
-            );
-          }}
-        >
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
+            )
+          }
+        />
       </td>
       <td>{user.disabled ? <Badge tone="neutral">Disabled</Badge> : <Badge tone="ok">Active</Badge>}</td>
       <td>{formatDateTime(user.createdAt)}</td>
@@ -267,7 +253,8 @@ function UserRow({
 }
 
 function Tokens({ tokens, onChanged }: { tokens: readonly ApiToken[]; onChanged: () => void }) {
-  const { error, done, busy, run } = useAction(onChanged);
+  const { error, done, busy: running, run } = useAction(onChanged);
+  const busy = running !== null;
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [created, setCreated] = useState<CreatedToken | null>(null);
@@ -385,13 +372,7 @@ function Tokens({ tokens, onChanged }: { tokens: readonly ApiToken[]; onChanged:
           </label>
           <label>
             Role
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {r}
-                </option>
-              ))}
-            </select>
+            <RoleSelect value={role} onPick={setRole} />
           </label>
           <div>
             <button type="submit" className="button-primary" disabled={busy || !name.trim()}>
